@@ -1,0 +1,129 @@
+package io.vaas;
+
+import io.vaas.config.ConfigOverrides;
+import io.vaas.load.AppSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to deploy: where the app's code is, and what the host sets on top of its {@code vaas.json}. Immutable; each
+ * method returns a changed copy.
+ *
+ * <pre>{@code
+ * vaas.deploy(AppSpec.of("orders", Path.of("orders.jar")).env("DB", "jdbc:…").permit("net:connect"));
+ * vaas.deploy(AppSpec.inMemory("gen", Map.of("vaas.json", json, "gen/App.class", bytes)));
+ * }</pre>
+ */
+public final class AppSpec {
+
+    private final AppSource source;
+    private final String name;
+    private final String configJson;
+    private final Map<String, String> env;
+    private final Map<String, String> properties;
+    private final List<String> permissions;
+
+    private AppSpec(AppSource source, String name, String configJson, Map<String, String> env,
+                    Map<String, String> properties, List<String> permissions) {
+        this.source = source;
+        this.name = name;
+        this.configJson = configJson;
+        this.env = env;
+        this.properties = properties;
+        this.permissions = permissions;
+    }
+
+    /** The app at {@code path} (a folder or a jar), named by its {@code vaas.json}. */
+    public static AppSpec of(Path path) {
+        return of(AppSource.of(path));
+    }
+
+    /** The app at {@code path} (a folder or a jar) under {@code name}, whatever its {@code vaas.json} says. */
+    public static AppSpec of(String name, Path path) {
+        return of(AppSource.of(path)).named(name);
+    }
+
+    /** The app whose code comes from {@code source}. */
+    public static AppSpec of(AppSource source) {
+        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of());
+    }
+
+    /**
+     * An app whose code the host holds in memory: resource names ({@code com/example/Hello.class},
+     * {@code vaas.json}, {@code lib/x.jar}) to bytes. Without a {@code vaas.json} the defaults apply.
+     */
+    public static AppSpec inMemory(String name, Map<String, byte[]> entries) {
+        return of(AppSource.memory("memory:" + name, entries)).named(name);
+    }
+
+    /** Deploys under {@code newName} instead of the name in {@code vaas.json}. */
+    public AppSpec named(String newName) {
+        return new AppSpec(source, Objects.requireNonNull(newName, "name"), configJson, env, properties, permissions);
+    }
+
+    /** Grants the app environment variable {@code key}. */
+    public AppSpec env(String key, String value) {
+        return env(Map.of(key, value));
+    }
+
+    /** Grants the app these environment variables. */
+    public AppSpec env(Map<String, String> more) {
+        Map<String, String> copy = new LinkedHashMap<>(env);
+        copy.putAll(more);
+        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions);
+    }
+
+    /** Sets system property {@code key} as the app sees it. */
+    public AppSpec property(String key, String value) {
+        return properties(Map.of(key, value));
+    }
+
+    /** Sets these system properties as the app sees them. */
+    public AppSpec properties(Map<String, String> more) {
+        Map<String, String> copy = new LinkedHashMap<>(properties);
+        copy.putAll(more);
+        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions);
+    }
+
+    /** Grants permission groups such as {@code "files:read"} on top of those the app asks for. */
+    public AppSpec permit(String... more) {
+        List<String> copy = new ArrayList<>(permissions);
+        copy.addAll(Arrays.asList(more));
+        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy));
+    }
+
+    /**
+     * Merges a JSON object over the app's {@code vaas.json}: maps ({@code env}, {@code properties}, {@code limits})
+     * key by key, other values replaced. Checked like {@code vaas.json} itself, unknown keys included.
+     */
+    public AppSpec config(String jsonObject) {
+        return new AppSpec(source, name, Objects.requireNonNull(jsonObject, "jsonObject"), env, properties,
+                permissions);
+    }
+
+    /** Where the app's code comes from. */
+    public AppSource source() {
+        return source;
+    }
+
+    /** The name the host gives the app, or null to use its {@code vaas.json}'s. */
+    public String name() {
+        return name;
+    }
+
+    /** Everything the host sets on top of the app's {@code vaas.json}. */
+    public ConfigOverrides overrides() {
+        return new ConfigOverrides(name, configJson, env, properties, permissions);
+    }
+
+    @Override
+    public String toString() {
+        return (name == null ? "" : name + " from ") + source.location();
+    }
+}

@@ -1,0 +1,341 @@
+package io.vaas;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vaas.api.HttpRequest;
+import io.vaas.api.HttpResponse;
+import io.vaas.load.HostExports;
+import io.vaas.run.AppInstance;
+import io.vaas.run.Failures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The container: the host's entry point. It deploys apps, each in its own class loader, and calls them.
+ *
+ * <pre>{@code
+ * try (Vaas vaas = Vaas.builder().apps(Path.of("apps")).build()) {
+ *     HttpResponse r = vaas.http("hello", HttpRequest.get("/hello/world"));
+ *     Object sum = vaas.rpc("hello.add", Map.of("a", 1, "b", 2));
+ *     vaas.deploy(AppSpec.of("orders", Path.of("orders.jar")).env("DB", "..."));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Deploying an app under a name already deployed replaces it: new calls go to the new code at once,
+ * calls in flight finish on the old code, then the old code is unloaded. {@link #close()} unloads every app.
+ */
+public final class Vaas implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Vaas.class);
+    private static final ObjectMapper HOST_JSON = JsonMapper.builder().build();
+
+    private final HostExports exports;
+    private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
+    private final List<AppLoadException> deployFailures = new CopyOnWriteArrayList<>();
+    private final Object deployLock = new Object();
+    private volatile boolean closed;
+
+    private Vaas(HostExports exports) {
+        this.exports = exports;
+    }
+
+    /** A builder for a container. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Deploys an app, or redeploys it if an app of that name is deployed. The new app is loaded completely
+     * (configuration read, route classes defined, instances created) before it replaces the old one; if loading fails
+     * the old one keeps serving.
+     *
+     * @return a handle on the app
+     * @throws AppLoadException naming the app and the file at fault; nothing was deployed
+     */
+    public AppHandle deploy(AppSpec spec) {
+        return deploy(spec, true);
+    }
+
+    private AppHandle deploy(AppSpec spec, boolean replace) {
+        Objects.requireNonNull(spec, "spec");
+        ensureOpen();
+        long start = System.nanoTime();
+        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), exports);
+        AppInstance previous;
+        synchronized (deployLock) {
+            if (closed) {
+                loaded.retire();
+                throw new IllegalStateException("this Vaas is closed; build a new one");
+            }
+            AppInstance existing = apps.get(loaded.name());
+            if (!replace && existing != null) {
+                loaded.retire();
+                throw new AppLoadException(loaded.name(), spec.source().location(), "an app of this name is already "
+                        + "deployed from " + existing.location() + "; give one of them another \"name\"");
+            }
+            previous = apps.put(loaded.name(), loaded);
+        }
+        if (previous != null) {
+            previous.retire();
+        }
+        if (LOG.isInfoEnabled()) {
+            LOG.info("{} app '{}' {} from {}: {} route(s) in {} ms", previous == null ? "deployed" : "redeployed",
+                    loaded.name(), loaded.config().version(), loaded.location(), loaded.routes().all().size(),
+                    String.format("%.2f", (System.nanoTime() - start) / 1e6));
+        }
+        return new AppHandle(this, loaded.name());
+    }
+
+    /**
+     * Undeploys an app: it takes no new calls, its calls in flight finish, then it is unloaded.
+     *
+     * @return whether an app of that name was deployed
+     */
+    public boolean undeploy(String name) {
+        AppInstance removed;
+        synchronized (deployLock) {
+            removed = apps.remove(name);
+        }
+        if (removed == null) {
+            return false;
+        }
+        removed.retire();
+        LOG.info("undeployed app '{}'", name);
+        return true;
+    }
+
+    /** The names of the deployed apps, sorted. */
+    public Set<String> apps() {
+        return new TreeSet<>(apps.keySet());
+    }
+
+    /** A handle on the deployed app {@code name}, if there is one. */
+    public Optional<AppHandle> app(String name) {
+        return apps.containsKey(name) ? Optional.of(new AppHandle(this, name)) : Optional.empty();
+    }
+
+    /** Apps found by {@link Builder#apps(Path)} that could not be deployed, with why. */
+    public List<AppLoadException> deployFailures() {
+        return List.copyOf(deployFailures);
+    }
+
+    /**
+     * Calls an RPC route: {@code target} is {@code "app.route"}; {@code argument} is a JSON-like value (maps, lists,
+     * strings, numbers, booleans, null) bound to the route's parameter type.
+     *
+     * @return the route's result as JSON-like values (maps, lists, strings, numbers, booleans, null)
+     * @throws VaasCallException if the app or route does not exist, the argument does not bind, or the route threw:
+     *                           its status and code say which, its message names app and route
+     */
+    public Object rpc(String target, Object argument) {
+        int dot = target.indexOf('.');
+        if (dot <= 0 || dot == target.length() - 1) {
+            throw new IllegalArgumentException("RPC target '" + target + "' must be \"app.route\"");
+        }
+        String app = target.substring(0, dot);
+        String route = target.substring(dot + 1);
+        for (int attempt = 0; ; attempt++) {
+            AppInstance instance = instance(app);
+            if (instance.tryEnter()) {
+                try {
+                    return instance.rpc(route, argument);
+                } finally {
+                    instance.exit();
+                }
+            }
+            raceLostTooOften(app, attempt);
+        }
+    }
+
+    /** Calls an RPC route that takes no argument. */
+    public Object rpc(String target) {
+        return rpc(target, null);
+    }
+
+    /** Calls an RPC route and converts its result to {@code type}, a host type. */
+    public <T> T rpc(String target, Object argument, Class<T> type) {
+        Object plain = rpc(target, argument);
+        try {
+            return HOST_JSON.convertValue(plain, type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the result of " + target + " does not convert to " + type.getName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Serves an HTTP request with app {@code app}. Never throws for a failed call: an unknown app or route, a body
+     * that does not bind, or a route that threw each become an error response (404, 405, 400, the
+     * {@code VaasException} status, 500) whose JSON body names app and route.
+     */
+    public HttpResponse http(String app, HttpRequest request) {
+        Objects.requireNonNull(request, "request");
+        for (int attempt = 0; ; attempt++) {
+            AppInstance instance = apps.get(app);
+            if (instance == null) {
+                return Failures.toResponse(noSuchApp(app));
+            }
+            if (instance.tryEnter()) {
+                try {
+                    return instance.http(request);
+                } finally {
+                    instance.exit();
+                }
+            }
+            raceLostTooOften(app, attempt);
+        }
+    }
+
+    AppConfig config(String name) {
+        return instance(name).config();
+    }
+
+    List<String> routes(String name) {
+        AppInstance instance = instance(name);
+        List<String> out = new ArrayList<>();
+        instance.routes().rpcNames().forEach(r -> out.add("RPC " + r));
+        out.addAll(instance.routes().httpNames());
+        return out;
+    }
+
+    /** The instance deployed under {@code name}; for tests of this package that inspect loaders. */
+    AppInstance instance(String name) {
+        AppInstance instance = apps.get(name);
+        if (instance == null) {
+            throw noSuchApp(name);
+        }
+        return instance;
+    }
+
+    private VaasCallException noSuchApp(String name) {
+        return Failures.of(name, null, 404, "no_such_app", "no app '" + name + "' is deployed"
+                + (apps.isEmpty() ? "" : "; deployed apps: " + apps()));
+    }
+
+    /** A call met an instance being retired; the registry already holds its successor, so look again. */
+    private void raceLostTooOften(String app, int attempt) {
+        if (attempt >= 100) {
+            throw Failures.of(app, null, 503, "redeploying", "app '" + app + "' is being redeployed; retry");
+        }
+        Thread.onSpinWait();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Vaas is closed; build a new one");
+        }
+    }
+
+    /** Unloads every app. Calls in flight finish first; new calls find no apps. */
+    @Override
+    public void close() {
+        List<AppInstance> all;
+        synchronized (deployLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(apps.values());
+            apps.clear();
+        }
+        all.forEach(AppInstance::retire);
+        if (!all.isEmpty()) {
+            LOG.info("closed: unloaded {} app(s)", all.size());
+        }
+    }
+
+    /** Builds a {@link Vaas}. */
+    public static final class Builder {
+
+        private final List<Path> appFolders = new ArrayList<>();
+        private final List<AppSpec> specs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Deploys every app found in {@code folder} at {@link #build()}: each subfolder holding a {@code vaas.json},
+         * and each {@code *.jar}. An app that fails to load is logged and listed in {@link Vaas#deployFailures()};
+         * the others are deployed.
+         */
+        public Builder apps(Path folder) {
+            appFolders.add(Objects.requireNonNull(folder, "folder"));
+            return this;
+        }
+
+        /** Deploys these apps at {@link #build()}; a failure fails the build. */
+        public Builder deploy(AppSpec... more) {
+            specs.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * Creates the container and deploys what was asked.
+         *
+         * @throws AppLoadException if an app folder given to {@link #apps(Path)} is missing, or an app given to
+         *                          {@link #deploy(AppSpec...)} fails; nothing stays deployed then
+         */
+        public Vaas build() {
+            Vaas vaas = new Vaas(HostExports.defaults());
+            try {
+                for (Path folder : appFolders) {
+                    for (Path app : discover(folder)) {
+                        try {
+                            vaas.deploy(AppSpec.of(app), false);
+                        } catch (AppLoadException e) {
+                            LOG.error("skipping {}: {}", app, e.getMessage());
+                            vaas.deployFailures.add(e);
+                        }
+                    }
+                }
+                for (AppSpec spec : specs) {
+                    vaas.deploy(spec);
+                }
+                return vaas;
+            } catch (RuntimeException e) {
+                vaas.close();
+                throw e;
+            }
+        }
+
+        /** The app folders and jars directly inside {@code folder}, by name. */
+        static List<Path> discover(Path folder) {
+            if (!Files.isDirectory(folder)) {
+                throw new AppLoadException(null, folder.toAbsolutePath().toString(),
+                        "the apps folder does not exist or is not a folder");
+            }
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
+                for (Path child : children) {
+                    boolean appFolder = Files.isDirectory(child) && Files.isRegularFile(child.resolve("vaas.json"));
+                    boolean appJar = Files.isRegularFile(child) && child.getFileName().toString().endsWith(".jar");
+                    if (appFolder || appJar) {
+                        found.add(child);
+                    }
+                }
+            } catch (IOException e) {
+                throw new AppLoadException(null, folder.toAbsolutePath().toString(), "cannot list the apps folder: " + e, e);
+            }
+            found.sort(null);
+            return found;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Vaas" + apps();
+    }
+}

@@ -1,0 +1,163 @@
+package io.vaas.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The class loader of one app instance. Parallel-capable; one lock per class name.
+ *
+ * <p>A class name resolves in this order, and nowhere else:
+ * <ol>
+ *   <li>a class this loader already loaded;</li>
+ *   <li>a class of a JDK package: the JDK's (through the platform loader);</li>
+ *   <li>a class of a package the host exports ({@code io.vaas.api}): the host's, so guest and host share one
+ *       {@code VaasServer}, one {@code HttpRequest};</li>
+ *   <li>a class of the app's own archive, then of its libraries: defined here (child-first);</li>
+ *   <li>otherwise {@link ClassNotFoundException}, naming the app and saying how to supply the class.</li>
+ * </ol>
+ * Resources follow the same rule: the app's own archives first, then the JDK for JDK packages; host resources
+ * ({@code META-INF/services}, property files) are never visible.
+ */
+public final class AppClassLoader extends ClassLoader {
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+    private final String appName;
+    private final AppClassPath classPath;
+    private final HostExports exports;
+
+    /**
+     * @param appName   the app this loader serves; it names the loader ({@code vaas-app:<name>}) in stack traces
+     * @param classPath the app's archives; the loader reads them but the caller owns and closes them
+     * @param exports   what the host lets apps see
+     */
+    public AppClassLoader(String appName, AppClassPath classPath, HostExports exports) {
+        super("vaas-app:" + appName, PLATFORM);
+        this.appName = appName;
+        this.classPath = classPath;
+        this.exports = exports;
+    }
+
+    /** The app this loader serves. */
+    public String appName() {
+        return appName;
+    }
+
+    /** The app's class path. */
+    public AppClassPath classPath() {
+        return classPath;
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = locate(name);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
+    private Class<?> locate(String name) throws ClassNotFoundException {
+        String pkg = packageOf(name);
+        if (exports.isJdkPackage(pkg)) {
+            return PLATFORM.loadClass(name);
+        }
+        if (exports.isExported(pkg)) {
+            return Class.forName(name, false, exports.hostLoader());
+        }
+        Class<?> own = findClass0(name);
+        if (own != null) {
+            return own;
+        }
+        throw new ClassNotFoundException(name + " (app '" + appName + "' has no such class in its classes or "
+                + "lib/*.jar, and apps see only the JDK and " + String.join(", ", exports.exportedPackages())
+                + " from the host; bundle the library in the app's lib/ folder)");
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Class<?> c = findClass0(name);
+        if (c == null) {
+            throw new ClassNotFoundException(name + " (not in app '" + appName + "')");
+        }
+        return c;
+    }
+
+    private Class<?> findClass0(String name) {
+        String file = name.replace('.', '/') + ".class";
+        AppClassPath.Entry entry;
+        try {
+            entry = classPath.find(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("app '" + appName + "': cannot read " + file + " from " + classPath, e);
+        }
+        if (entry == null) {
+            return null;
+        }
+        try {
+            return defineClass(name, entry.bytes(), 0, entry.bytes().length, entry.archive().protectionDomain());
+        } catch (ClassFormatError e) {
+            ClassFormatError named = new ClassFormatError("app '" + appName + "': class " + name + " in "
+                    + entry.archive().location() + " is not a valid class file: " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    @Override
+    public URL getResource(String name) {
+        URL url = classPath.findResource(name);
+        if (url == null && isJdkResource(name)) {
+            url = PLATFORM.getResource(name);
+        }
+        return url;
+    }
+
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> urls = new ArrayList<>(classPath.findResources(name));
+        if (isJdkResource(name)) {
+            urls.addAll(Collections.list(PLATFORM.getResources(name)));
+        }
+        return Collections.enumeration(urls);
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        return classPath.findResource(name);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) {
+        return Collections.enumeration(classPath.findResources(name));
+    }
+
+    private boolean isJdkResource(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash > 0 && exports.isJdkPackage(name.substring(0, slash).replace('/', '.'));
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
+    }
+
+    @Override
+    public String toString() {
+        return getName();
+    }
+}

@@ -1,0 +1,103 @@
+package io.vaas.load;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A folder of classes and resources, such as a Maven {@code target/classes}. */
+public final class DirectoryArchive implements AppArchive {
+
+    private final Path root;
+    private final ProtectionDomain domain;
+
+    /** @param root an existing folder */
+    public DirectoryArchive(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        URL location;
+        try {
+            location = this.root.toUri().toURL();
+        } catch (MalformedURLException e) {
+            location = null;
+        }
+        this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    private Path resolve(String name) {
+        String n = ResourceNames.normalize(name);
+        if (n == null) {
+            return null;
+        }
+        Path p = root.resolve(n).normalize();
+        // Symbolic links inside the app folder must not lead out of it.
+        if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+            return null;
+        }
+        try {
+            return p.toRealPath().startsWith(root.toRealPath()) ? p : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public byte[] read(String name) throws IOException {
+        Path p = resolve(name);
+        if (p == null) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
+    }
+
+    @Override
+    public URL url(String name) {
+        Path p = resolve(name);
+        try {
+            return p == null ? null : p.toUri().toURL();
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public List<String> entryNames() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    @Override
+    public ProtectionDomain protectionDomain() {
+        return domain;
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held open.
+    }
+
+    @Override
+    public String toString() {
+        return "folder " + root;
+    }
+}

@@ -1,0 +1,94 @@
+package io.vaas.route;
+
+import io.vaas.api.ServerType;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+
+/** One route of an app: how it is reached, what it takes, and the handle that calls the guest method. */
+public final class Route {
+
+    /** What the guest method takes. */
+    public enum Input {
+        /** No parameter. */
+        NONE,
+        /** An {@link io.vaas.api.HttpParams}. */
+        HTTP_PARAMS,
+        /** An {@link io.vaas.api.HttpRequest}. */
+        HTTP_REQUEST,
+        /** A value bound from JSON: the RPC argument or the HTTP request body. */
+        JSON
+    }
+
+    private final ServerType type;
+    private final String name;
+    private final String httpMethod;
+    private final PathPattern pattern;
+    private final String target;
+    private final Input input;
+    private final Type inputType;
+    private final MethodHandle invoker;
+
+    Route(ServerType type, String name, String httpMethod, PathPattern pattern, Method method, Input input,
+          MethodHandle invoker) {
+        this.type = type;
+        this.name = name;
+        this.httpMethod = httpMethod;
+        this.pattern = pattern;
+        this.target = method.getDeclaringClass().getName() + "." + method.getName();
+        this.input = input;
+        this.inputType = method.getParameterCount() == 0 ? null : method.getGenericParameterTypes()[0];
+        this.invoker = invoker;
+    }
+
+    /** HTTP or RPC. */
+    public ServerType type() {
+        return type;
+    }
+
+    /** For RPC routes the name callers use; for HTTP routes {@code "<METHOD> <pattern>"}. */
+    public String name() {
+        return name;
+    }
+
+    /** The HTTP method, upper case, or {@code "*"}; null for RPC routes. */
+    public String httpMethod() {
+        return httpMethod;
+    }
+
+    /** The path pattern; null for RPC routes. */
+    public PathPattern pattern() {
+        return pattern;
+    }
+
+    /** The guest method, as {@code class.method}. */
+    public String target() {
+        return target;
+    }
+
+    /** What the guest method takes. */
+    public Input input() {
+        return input;
+    }
+
+    /** The generic type of the guest method's parameter, or null when it has none. */
+    public Type inputType() {
+        return inputType;
+    }
+
+    /** Calls the guest method with {@code argument} (ignored when it takes none); a void method returns null. */
+    public Object invoke(Object argument) throws Throwable {
+        return (Object) invoker.invokeExact(argument);
+    }
+
+    /** Whether this HTTP route answers {@code method}. */
+    boolean answers(String method) {
+        return "*".equals(httpMethod) || httpMethod.equals(method);
+    }
+
+    @Override
+    public String toString() {
+        return (type == ServerType.RPC ? "RPC " : "") + name + " -> " + target;
+    }
+}

@@ -1,0 +1,218 @@
+package io.vaas.route;
+
+import io.vaas.AppLoadException;
+import io.vaas.api.HttpParams;
+import io.vaas.api.HttpRequest;
+import io.vaas.api.ServerType;
+import io.vaas.api.VaasServer;
+import io.vaas.load.AppArchive;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Finds an app's routes: loads its entry classes (named in {@code vaas.json}, or found by scanning its own archive
+ * for classes that mention {@code @VaasServer}), reads their annotated methods, makes one instance of each class with
+ * instance routes, and builds the {@link RouteTable}.
+ */
+public final class RouteScanner {
+
+    private static final byte[] ANNOTATION = ("L" + VaasServer.class.getName().replace('.', '/') + ";")
+            .getBytes(StandardCharsets.UTF_8);
+    private static final Pattern HTTP_METHOD = Pattern.compile("\\*|[A-Z]+");
+    private static final MethodType INVOKER = MethodType.methodType(Object.class, Object.class);
+
+    private final String app;
+    private final ClassLoader loader;
+    private final AppArchive own;
+
+    /**
+     * @param app    the app's name, for messages
+     * @param loader the app's loader
+     * @param own    the app's own archive, scanned when no entry classes are named
+     */
+    public RouteScanner(String app, ClassLoader loader, AppArchive own) {
+        this.app = app;
+        this.loader = loader;
+        this.own = own;
+    }
+
+    /**
+     * Loads the routes.
+     *
+     * @param entryClasses the classes named in {@code vaas.json} {@code "entry"}; empty to scan
+     * @throws AppLoadException naming the class or method at fault
+     */
+    public RouteTable scan(List<String> entryClasses) {
+        List<String> names = entryClasses.isEmpty() ? candidates() : entryClasses;
+        List<Route> routes = new ArrayList<>();
+        Map<Class<?>, Object> instances = new LinkedHashMap<>();
+        for (String name : names) {
+            Class<?> c = load(name, !entryClasses.isEmpty());
+            for (Method m : methods(c)) {
+                VaasServer ann = m.getAnnotation(VaasServer.class);
+                if (ann != null) {
+                    routes.add(route(c, m, ann, instances));
+                }
+            }
+        }
+        if (routes.isEmpty()) {
+            throw new AppLoadException(app, own.location(), entryClasses.isEmpty()
+                    ? "no public method carries @VaasServer in the app's classes (" + names.size()
+                    + " class(es) mention it); annotate a public method with @io.vaas.api.VaasServer"
+                    : "the entry classes " + entryClasses + " have no public @VaasServer method");
+        }
+        try {
+            return RouteTable.of(routes);
+        } catch (IllegalArgumentException clash) {
+            throw new AppLoadException(app, own.location(), clash.getMessage());
+        }
+    }
+
+    /** Class names in the app's own archive whose constant pool mentions {@code @VaasServer}. */
+    private List<String> candidates() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String entry : own.entryNames()) {
+                if (!entry.endsWith(".class") || entry.startsWith("META-INF/") || entry.endsWith("module-info.class")
+                        || entry.endsWith("package-info.class")) {
+                    continue;
+                }
+                byte[] bytes = own.read(entry);
+                if (bytes != null && contains(bytes, ANNOTATION)) {
+                    out.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
+                }
+            }
+        } catch (IOException e) {
+            throw new AppLoadException(app, own.location(), "cannot scan the app's classes: " + e, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private Class<?> load(String name, boolean named) {
+        try {
+            return Class.forName(name, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new AppLoadException(app, own.location(), named
+                    ? "entry class " + name + " (from vaas.json \"entry\") is not in the app; check the name"
+                    : "class " + name + " cannot be loaded: " + e.getMessage(), e);
+        } catch (LinkageError e) {
+            throw new AppLoadException(app, own.location(), "class " + name + " failed to load: " + e, e);
+        }
+    }
+
+    private Method[] methods(Class<?> c) {
+        try {
+            return c.getMethods();
+        } catch (LinkageError e) {
+            throw new AppLoadException(app, own.location(), "class " + c.getName()
+                    + " refers to a class the app does not have: " + e, e);
+        }
+    }
+
+    private Route route(Class<?> c, Method m, VaasServer ann, Map<Class<?>, Object> instances) {
+        String where = c.getName() + "." + m.getName();
+        if (!Modifier.isPublic(c.getModifiers())) {
+            throw new AppLoadException(app, own.location(), "class " + c.getName() + " holds route " + where
+                    + " but is not public; make it public");
+        }
+        if (m.getParameterCount() > 1) {
+            throw new AppLoadException(app, own.location(), "route " + where + " takes " + m.getParameterCount()
+                    + " parameters; a route takes at most one (wrap several values in a record)");
+        }
+        Class<?> param = m.getParameterCount() == 0 ? null : m.getParameterTypes()[0];
+        Route.Input input = param == null ? Route.Input.NONE
+                : param == HttpParams.class ? Route.Input.HTTP_PARAMS
+                : param == HttpRequest.class ? Route.Input.HTTP_REQUEST
+                : Route.Input.JSON;
+        ServerType type = ann.type();
+        String name;
+        String httpMethod = null;
+        PathPattern pattern = null;
+        if (type == ServerType.RPC) {
+            if (input == Route.Input.HTTP_PARAMS || input == Route.Input.HTTP_REQUEST) {
+                throw new AppLoadException(app, own.location(), "RPC route " + where + " takes " + param.getSimpleName()
+                        + ", which only HTTP routes receive; use type = ServerType.HTTP or take the RPC argument type");
+            }
+            name = ann.route().isEmpty() ? m.getName() : ann.route();
+            if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+                throw new AppLoadException(app, own.location(), "RPC route " + where + " has name '" + name
+                        + "'; a name has no spaces");
+            }
+        } else {
+            httpMethod = ann.method().trim().toUpperCase(Locale.ROOT);
+            if (!HTTP_METHOD.matcher(httpMethod).matches()) {
+                throw new AppLoadException(app, own.location(), "route " + where + " has method '" + ann.method()
+                        + "'; use an HTTP method such as GET or POST, or \"*\" for any");
+            }
+            String path = ann.route().isEmpty() ? "/" + m.getName() : ann.route();
+            try {
+                pattern = PathPattern.compile(path);
+            } catch (IllegalArgumentException e) {
+                throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
+            }
+            name = httpMethod + " " + path;
+        }
+        Object target = Modifier.isStatic(m.getModifiers()) ? null : instances.computeIfAbsent(c, this::instantiate);
+        return new Route(type, name, httpMethod, pattern, m, input, invoker(m, target, where));
+    }
+
+    private Object instantiate(Class<?> c) {
+        try {
+            Constructor<?> ctor = c.getConstructor();
+            return ctor.newInstance();
+        } catch (NoSuchMethodException e) {
+            throw new AppLoadException(app, own.location(), "class " + c.getName()
+                    + " has instance routes but no public no-argument constructor; add one or make the routes static", e);
+        } catch (InvocationTargetException e) {
+            throw new AppLoadException(app, own.location(), "the constructor of " + c.getName() + " threw "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new AppLoadException(app, own.location(), "cannot create " + c.getName() + ": " + e, e);
+        } catch (RuntimeException e) {
+            throw new AppLoadException(app, own.location(), "cannot create " + c.getName() + ": " + e, e);
+        }
+    }
+
+    private MethodHandle invoker(Method m, Object target, String where) {
+        try {
+            MethodHandle mh = MethodHandles.publicLookup().unreflect(m);
+            if (target != null) {
+                mh = mh.bindTo(target);
+            }
+            if (m.getParameterCount() == 0) {
+                mh = MethodHandles.dropArguments(mh, 0, Object.class);
+            }
+            return mh.asType(INVOKER);
+        } catch (IllegalAccessException e) {
+            throw new AppLoadException(app, own.location(), "route " + where + " is not accessible: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,301 @@
+package io.vaas.run;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.vaas.AppConfig;
+import io.vaas.AppLoadException;
+import io.vaas.VaasCallException;
+import io.vaas.api.HttpParams;
+import io.vaas.api.HttpRequest;
+import io.vaas.api.HttpResponse;
+import io.vaas.config.AppConfigReader;
+import io.vaas.config.ConfigOverrides;
+import io.vaas.load.AppClassLoader;
+import io.vaas.load.AppSource;
+import io.vaas.load.HostExports;
+import io.vaas.route.JsonCodec;
+import io.vaas.route.Route;
+import io.vaas.route.RouteScanner;
+import io.vaas.route.RouteTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One loaded app: its configuration, loader, routes and codec, and the calls running in it.
+ *
+ * <p>Calls {@link #tryEnter enter} and {@link #exit exit}; {@link #retire} (undeploy, redeploy) lets the calls in
+ * flight finish and releases the app when the last one leaves. After that nothing here refers to the app's classes,
+ * and once the container drops the instance its loader can be collected.
+ */
+public final class AppInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppInstance.class);
+    private static final int RETIRED = 1 << 30;
+
+    private final AppConfig config;
+    private final String location;
+    private final AppClassLoader loader;
+    private final RouteTable routes;
+    private final JsonCodec codec;
+    /** Calls in flight, plus {@link #RETIRED} once retired. */
+    private final AtomicInteger state = new AtomicInteger();
+
+    private AppInstance(AppConfig config, String location, AppClassLoader loader, RouteTable routes) {
+        this.config = config;
+        this.location = location;
+        this.loader = loader;
+        this.routes = routes;
+        this.codec = new JsonCodec(loader);
+    }
+
+    /**
+     * Loads an app completely: reads its source and configuration, defines its route classes, creates their
+     * instances. Either all of that succeeds, or nothing is kept and the error names the app and the file.
+     *
+     * @throws AppLoadException on any failure
+     */
+    public static AppInstance load(AppSource source, ConfigOverrides overrides, HostExports exports) {
+        AppSource.Opened opened = source.open(overrides.name());
+        AppClassLoader loader = null;
+        String name = overrides.name();
+        try {
+            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
+            name = config.name();
+            loader = new AppClassLoader(name, opened.classPath(), exports);
+            RouteTable routes;
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                routes = new RouteScanner(name, loader, opened.classPath().own()).scan(config.entry());
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+            return new AppInstance(config, source.location(), loader, routes);
+        } catch (AppLoadException e) {
+            closeQuietly(opened);
+            throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), stripPrefix(e), e);
+        } catch (RuntimeException | LinkageError e) {
+            closeQuietly(opened);
+            throw new AppLoadException(name, source.location(), "loading failed: " + e, e);
+        }
+    }
+
+    private static String stripPrefix(AppLoadException e) {
+        String m = e.getMessage();
+        int colon = m.indexOf(": ");
+        return colon < 0 ? m : m.substring(colon + 2);
+    }
+
+    private static void closeQuietly(AppSource.Opened opened) {
+        try {
+            opened.classPath().close();
+        } catch (IOException e) {
+            LOG.warn("closing the archives of {} failed: {}", opened.classPath(), e.toString());
+        }
+    }
+
+    /** The app's resolved configuration. */
+    public AppConfig config() {
+        return config;
+    }
+
+    /** The app's name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** Where the app's code came from. */
+    public String location() {
+        return location;
+    }
+
+    /** The app's routes. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** The app's class loader. Hosts should not keep it: holding it keeps the whole app in memory. */
+    public AppClassLoader loader() {
+        return loader;
+    }
+
+    /** Admits a call; false once the instance is retired (the caller then looks up the app again). */
+    public boolean tryEnter() {
+        while (true) {
+            int s = state.get();
+            if (s >= RETIRED) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends a call admitted by {@link #tryEnter}. */
+    public void exit() {
+        if (state.decrementAndGet() == RETIRED) {
+            release();
+        }
+    }
+
+    /** Stops admitting calls; the app is released when the calls in flight have finished. */
+    public void retire() {
+        while (true) {
+            int s = state.get();
+            if (s >= RETIRED) {
+                return;
+            }
+            if (state.compareAndSet(s, s + RETIRED)) {
+                if (s == 0) {
+                    release();
+                }
+                return;
+            }
+        }
+    }
+
+    private void release() {
+        try {
+            loader.classPath().close();
+        } catch (IOException e) {
+            LOG.warn("app '{}': closing its archives failed: {}", name(), e.toString());
+        }
+    }
+
+    /**
+     * Calls RPC route {@code routeName} with a JSON-like argument; the caller has {@link #tryEnter entered}.
+     *
+     * @return the result as plain JSON-like values
+     * @throws VaasCallException if the route is unknown, the argument does not bind or the guest throws
+     */
+    public Object rpc(String routeName, Object argument) {
+        Route route = routes.rpc(routeName);
+        if (route == null) {
+            throw Failures.of(name(), routeName, 404, "no_such_route", "app '" + name() + "' has no RPC route '"
+                    + routeName + "'; its RPC routes are " + routes.rpcNames());
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            Object arg = bindRpcArgument(route, argument);
+            Object result;
+            try {
+                result = route.invoke(arg);
+            } catch (Throwable t) {
+                throw Failures.fromGuest(name(), route.name(), t);
+            }
+            try {
+                return codec.toPlain(result);
+            } catch (RuntimeException e) {
+                throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
+                        + route.name() + "': " + e.getMessage(), e.getCause() == null ? null
+                        : io.vaas.GuestFailure.copyOf(e.getCause()));
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private Object bindRpcArgument(Route route, Object argument) {
+        if (route.input() == Route.Input.NONE) {
+            return null;
+        }
+        try {
+            return codec.convert(argument, route.inputType());
+        } catch (IllegalArgumentException e) {
+            throw Failures.of(name(), route.name(), 400, "bad_argument", "app '" + name() + "' route '" + route.name()
+                    + "': the argument does not bind to " + route.inputType().getTypeName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Serves an HTTP request; the caller has {@link #tryEnter entered}. Never throws for a failed call: every
+     * failure becomes an error response that names the app and route.
+     */
+    public HttpResponse http(HttpRequest request) {
+        RouteTable.HttpMatch match = routes.match(request.method(), request.path());
+        if (match instanceof RouteTable.MethodNotAllowed(var allowed)) {
+            return Failures.toResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
+                    + "' has no " + request.method() + " route for " + request.path() + "; allowed: " + allowed))
+                    .withHeader("Allow", String.join(", ", allowed));
+        }
+        if (!(match instanceof RouteTable.Found(Route route, var params))) {
+            return Failures.toResponse(Failures.of(name(), null, 404, "no_such_route", "app '" + name()
+                    + "' has no route for " + request.method() + " " + request.path() + "; its HTTP routes are "
+                    + routes.httpNames()));
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            HttpRequest bound = params.isEmpty() ? request : request.withParams(params);
+            Object result;
+            try {
+                Object arg = bindHttpArgument(route, bound);
+                try {
+                    result = route.invoke(arg);
+                } catch (Throwable t) {
+                    throw Failures.fromGuest(name(), route.name(), t);
+                }
+                return toResponse(result);
+            } catch (VaasCallException e) {
+                return Failures.toResponse(e);
+            } catch (RuntimeException e) {
+                return Failures.toResponse(Failures.of(name(), route.name(), 500, "bad_response", "app '" + name()
+                        + "' route '" + route.name() + "': " + e.getMessage()));
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private Object bindHttpArgument(Route route, HttpRequest request) {
+        return switch (route.input()) {
+            case NONE -> null;
+            case HTTP_PARAMS -> new HttpParams(request);
+            case HTTP_REQUEST -> request;
+            case JSON -> {
+                if (!request.hasBody()) {
+                    throw Failures.of(name(), route.name(), 400, "missing_body", "app '" + name() + "' route '"
+                            + route.name() + "' needs a JSON body (" + route.inputType().getTypeName() + ")");
+                }
+                try {
+                    yield codec.read(request.body(), route.inputType());
+                } catch (JsonMappingException e) {
+                    throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
+                            + route.name() + "': the body does not bind to " + route.inputType().getTypeName() + ": "
+                            + JsonCodec.describe(e));
+                } catch (IOException e) {
+                    throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
+                            + route.name() + "': the body is not valid JSON: " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    private HttpResponse toResponse(Object result) {
+        if (result instanceof HttpResponse r) {
+            return r;
+        }
+        if (result == null) {
+            return HttpResponse.status(204);
+        }
+        if (result instanceof String s) {
+            return HttpResponse.text(200, s);
+        }
+        if (result instanceof byte[] b) {
+            return HttpResponse.of(200, HttpResponse.BYTES, b);
+        }
+        return HttpResponse.of(200, HttpResponse.JSON, codec.toJson(result));
+    }
+
+    @Override
+    public String toString() {
+        return "app '" + name() + "' " + config.version() + " from " + location;
+    }
+}
