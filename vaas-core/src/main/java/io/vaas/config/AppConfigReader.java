@@ -82,7 +82,7 @@ public final class AppConfigReader {
             RawConfig raw = READER.withHandler(new UnknownKeyCollector(unknown)).readValue(json);
             if (!unknown.isEmpty()) {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
-                        + String.join(", ", unknown) + ". Known keys: name, version, entry, env, properties, workers, "
+                        + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
                         + "timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
                         + "maxArrayMb), hosts");
             }
@@ -101,6 +101,48 @@ public final class AppConfigReader {
         } catch (IOException e) {
             throw new AppLoadException(null, location, "cannot read it: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The unknown keys with line and column, in file order. Jackson buffers record properties, so positions are
+     * read in a second, streaming pass, paid only when there is something to report.
+     */
+    private static String positioned(byte[] json, List<String> keys) {
+        Map<String, JsonLocation> positions = new java.util.HashMap<>();
+        try (JsonParser p = READER.createParser(json)) {
+            java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+            String pendingField = null;
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case FIELD_NAME -> {
+                        pendingField = p.currentName();
+                        String full = path.isEmpty() || path.peekLast().isEmpty() ? pendingField
+                                : path.peekLast() + "." + pendingField;
+                        positions.putIfAbsent(full, p.currentTokenLocation());
+                    }
+                    case START_OBJECT -> path.addLast(pendingField == null ? ""
+                            : path.isEmpty() || path.peekLast().isEmpty() ? pendingField : path.peekLast() + "." + pendingField);
+                    case END_OBJECT -> path.pollLast();
+                    case START_ARRAY -> p.skipChildren();
+                    default -> { }
+                }
+                if (t != com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    pendingField = null;
+                }
+            }
+        } catch (IOException ignored) {
+            // Positions are a courtesy; the keys are reported either way.
+        }
+        return keys.stream()
+                .sorted(java.util.Comparator.comparingLong(k -> {
+                    JsonLocation l = positions.get(k);
+                    return l == null ? Long.MAX_VALUE : l.getCharOffset();
+                }))
+                .map(k -> {
+                    JsonLocation l = positions.get(k);
+                    return "'" + k + "'" + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")");
+                })
+                .collect(Collectors.joining(", "));
     }
 
     private static String at(JsonLocation where) {
@@ -181,10 +223,7 @@ public final class AppConfigReader {
         public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
                                              Object beanOrClass, String propertyName) throws IOException {
             Class<?> owner = beanOrClass instanceof Class<?> c ? c : beanOrClass.getClass();
-            String prefix = owner == Limits.class ? "limits." : "";
-            JsonLocation where = p.currentTokenLocation();
-            unknown.add("'" + prefix + propertyName + "' (line " + where.getLineNr() + ", column "
-                    + where.getColumnNr() + ")");
+            unknown.add((owner == Limits.class ? "limits." : "") + propertyName);
             p.skipChildren();
             return true;
         }

@@ -38,10 +38,17 @@ public abstract sealed class AppSource permits AppSource.Folder, AppSource.Jar, 
     private AppSource() {
     }
 
-    /** A folder or a jar, whichever {@code path} is. The check happens at {@link #open}. */
+    /**
+     * A folder or a jar, whichever {@code path} is; a path that does not exist is taken for a jar when its name ends
+     * in {@code .jar}, else for a folder. The checks happen at {@link #open}.
+     */
     public static AppSource of(Path path) {
         Objects.requireNonNull(path, "path");
-        return Files.isDirectory(path) ? new Folder(path) : new Jar(path);
+        if (Files.isDirectory(path)) {
+            return new Folder(path);
+        }
+        boolean jarName = path.getFileName() != null && path.getFileName().toString().endsWith(".jar");
+        return Files.isRegularFile(path) || jarName ? new Jar(path) : new Folder(path);
     }
 
     /** An app folder. */

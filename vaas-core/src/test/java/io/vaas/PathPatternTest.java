@@ -1,0 +1,40 @@
+package io.vaas;
+
+import io.vaas.route.PathPattern;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PathPatternTest {
+
+    @Test
+    void matchesLiteralsAndParameters() {
+        PathPattern p = PathPattern.compile("/users/{id}/orders/{order}");
+        assertThat(p.match("/users/7/orders/x%20y")).isEqualTo(Map.of("id", "7", "order", "x y"));
+        assertThat(p.match("/users/7/orders/")).isNull();
+        assertThat(p.match("/users/7/orders")).isNull();
+        assertThat(p.match("/users/7/orders/1/more")).isNull();
+        assertThat(PathPattern.compile("/").match("/")).isEqualTo(Map.of());
+        assertThat(PathPattern.compile("/a/b").match("/a/b/")).isEqualTo(Map.of());
+        assertThat(PathPattern.compile("/a/{x}").match("/a/%E2%82%AC+%zz")).isEqualTo(Map.of("x", "€+%zz"));
+    }
+
+    @Test
+    void shapesDecideClashes() {
+        assertThat(PathPattern.compile("/a/{x}").sameShapeAs(PathPattern.compile("/a/{y}"))).isTrue();
+        assertThat(PathPattern.compile("/a/{x}").sameShapeAs(PathPattern.compile("/a/b"))).isFalse();
+        assertThat(PathPattern.compile("/a/b").literalCount()).isEqualTo(2);
+    }
+
+    @Test
+    void badPatternsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> PathPattern.compile("nope")).hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> PathPattern.compile("/a//b")).hasMessageContaining("empty segment");
+        assertThatThrownBy(() -> PathPattern.compile("/a/{1x}")).hasMessageContaining("Java identifier");
+        assertThatThrownBy(() -> PathPattern.compile("/a/{x}/{x}")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> PathPattern.compile("/a/x{y}")).hasMessageContaining("whole segment");
+    }
+}
