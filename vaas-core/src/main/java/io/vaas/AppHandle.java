@@ -40,17 +40,17 @@ public final class AppHandle {
 
     /** Calls RPC route {@code route} with no argument. */
     public Object rpc(String route) {
-        return vaas.rpc(name + "." + route, null);
+        return vaas.call(name, route, null);
     }
 
     /** Calls RPC route {@code route} with a JSON-like argument; returns the result as JSON-like values. */
     public Object rpc(String route, Object argument) {
-        return vaas.rpc(name + "." + route, argument);
+        return vaas.call(name, route, argument);
     }
 
     /** Calls RPC route {@code route} and converts the result to {@code type}. */
     public <T> T rpc(String route, Object argument, Class<T> type) {
-        return vaas.rpc(name + "." + route, argument, type);
+        return Vaas.toHostType(name + "." + route, vaas.call(name, route, argument), type);
     }
 
     /** Serves an HTTP request. */

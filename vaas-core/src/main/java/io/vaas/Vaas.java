@@ -145,8 +145,11 @@ public final class Vaas implements AutoCloseable {
         if (dot <= 0 || dot == target.length() - 1) {
             throw new IllegalArgumentException("RPC target '" + target + "' must be \"app.route\"");
         }
-        String app = target.substring(0, dot);
-        String route = target.substring(dot + 1);
+        return call(target.substring(0, dot), target.substring(dot + 1), argument);
+    }
+
+    /** Calls RPC route {@code route} of app {@code app}. */
+    Object call(String app, String route, Object argument) {
         for (int attempt = 0; ; attempt++) {
             AppInstance instance = instance(app);
             if (instance.tryEnter()) {
@@ -167,7 +170,10 @@ public final class Vaas implements AutoCloseable {
 
     /** Calls an RPC route and converts its result to {@code type}, a host type. */
     public <T> T rpc(String target, Object argument, Class<T> type) {
-        Object plain = rpc(target, argument);
+        return toHostType(target, rpc(target, argument), type);
+    }
+
+    static <T> T toHostType(String target, Object plain, Class<T> type) {
         try {
             return HOST_JSON.convertValue(plain, type);
         } catch (IllegalArgumentException e) {
