@@ -121,7 +121,7 @@ public final class JsonCodec {
                 m = mapper;
                 if (m == null) {
                     TypeFactory types = TypeFactory.defaultInstance().withClassLoader(appLoader)
-                            .withCache(new LRUMap<>(16, 512));
+                            .withCache((com.fasterxml.jackson.databind.util.LookupCache<Object, com.fasterxml.jackson.databind.JavaType>) new LRUMap<Object, com.fasterxml.jackson.databind.JavaType>(16, 512));
                     m = JsonMapper.builder()
                             .typeFactory(types)
                             .addModule(new JavaTimeModule())
