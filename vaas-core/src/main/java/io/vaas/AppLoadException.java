@@ -12,6 +12,7 @@ public class AppLoadException extends RuntimeException {
 
     private final String app;
     private final String location;
+    private final String reason;
 
     /**
      * @param app      the app's name, or null when it is not known yet
@@ -23,6 +24,7 @@ public class AppLoadException extends RuntimeException {
         super(compose(app, location, message), cause);
         this.app = app;
         this.location = location;
+        this.reason = message;
     }
 
     /** Same as {@link #AppLoadException(String, String, String, Throwable)} without a cause. */
@@ -38,6 +40,11 @@ public class AppLoadException extends RuntimeException {
     /** The file, folder or jar at fault. */
     public String location() {
         return location;
+    }
+
+    /** What is wrong, without the app and location the message starts with. */
+    public String reason() {
+        return reason;
     }
 
     private static String compose(String app, String location, String message) {

@@ -69,6 +69,16 @@ class BadInputTest {
     }
 
     @Test
+    void unreadableLibraryJar() throws Exception {
+        Path app = oneRoute("x").writeFolder(dir.resolve("libdir"));
+        // A folder where a library jar should be: it cannot be opened as a jar, whoever runs the test.
+        Files.createDirectories(app.resolve("lib/broken.jar"));
+        refused(AppSpec.of(app), "lib/broken.jar", "cannot open the jar");
+        refused(AppSpec.of("x", Files.createDirectories(dir.resolve("empty-folder"))), "app 'x'",
+                "no public method carries @VaasServer");
+    }
+
+    @Test
     void malformedDescriptorSaysFileLineAndColumn() throws Exception {
         Path app = oneRoute("x").writeFolder(dir.resolve("broken"));
         Files.writeString(app.resolve("vaas.json"), "{\n  \"name\": \"x\",\n  \"workers\": ]\n}");

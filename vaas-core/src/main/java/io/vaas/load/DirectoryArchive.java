@@ -17,11 +17,19 @@ import java.util.stream.Stream;
 public final class DirectoryArchive implements AppArchive {
 
     private final Path root;
+    private final Path realRoot;
     private final ProtectionDomain domain;
 
     /** @param root an existing folder */
     public DirectoryArchive(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        Path real;
+        try {
+            real = this.root.toRealPath();
+        } catch (IOException e) {
+            real = this.root;
+        }
+        this.realRoot = real;
         URL location;
         try {
             location = this.root.toUri().toURL();
@@ -47,7 +55,7 @@ public final class DirectoryArchive implements AppArchive {
             return null;
         }
         try {
-            return p.toRealPath().startsWith(root.toRealPath()) ? p : null;
+            return p.toRealPath().startsWith(realRoot) ? p : null;
         } catch (IOException e) {
             return null;
         }

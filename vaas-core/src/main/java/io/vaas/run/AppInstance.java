@@ -76,17 +76,11 @@ public final class AppInstance {
             return new AppInstance(config, source.location(), loader, routes);
         } catch (AppLoadException e) {
             closeQuietly(opened);
-            throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), stripPrefix(e), e);
+            throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), e.reason(), e.getCause());
         } catch (RuntimeException | LinkageError e) {
             closeQuietly(opened);
             throw new AppLoadException(name, source.location(), "loading failed: " + e, e);
         }
-    }
-
-    private static String stripPrefix(AppLoadException e) {
-        String m = e.getMessage();
-        int colon = m.indexOf(": ");
-        return colon < 0 ? m : m.substring(colon + 2);
     }
 
     private static void closeQuietly(AppSource.Opened opened) {
