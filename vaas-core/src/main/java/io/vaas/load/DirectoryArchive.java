@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,13 +28,7 @@ public final class DirectoryArchive implements AppArchive {
             real = this.root;
         }
         this.realRoot = real;
-        URL location;
-        try {
-            location = this.root.toUri().toURL();
-        } catch (MalformedURLException e) {
-            location = null;
-        }
-        this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);
+        this.domain = CodeDomains.of(this.root);
     }
 
     @Override

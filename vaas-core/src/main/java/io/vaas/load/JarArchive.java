@@ -2,12 +2,9 @@ package io.vaas.load;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -33,13 +30,7 @@ public final class JarArchive implements AppArchive {
         this.path = path.toAbsolutePath().normalize();
         this.zip = new ZipFile(this.path.toFile());
         this.urls = new ArchiveUrls(this);
-        URL location;
-        try {
-            location = this.path.toUri().toURL();
-        } catch (MalformedURLException e) {
-            location = null;
-        }
-        this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);
+        this.domain = CodeDomains.of(this.path);
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.vaas.load;
 
 import java.net.URL;
-import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +35,7 @@ public final class MemoryArchive implements AppArchive {
         });
         this.entries = copy;
         this.urls = new ArchiveUrls(this);
-        this.domain = new ProtectionDomain(new CodeSource(null, (Certificate[]) null), null);
+        this.domain = CodeDomains.of(null);
     }
 
     @Override
