@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vaas.api.HttpRequest;
 import io.vaas.api.HttpResponse;
 import io.vaas.load.HostExports;
+import io.vaas.rewrite.RewriteCache;
+import io.vaas.rewrite.Rewriter;
+import io.vaas.rewrite.Rules;
 import io.vaas.run.AppInstance;
 import io.vaas.run.Failures;
+import io.vaas.run.HostSettings;
+import io.vaas.virtual.OutputSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,14 +49,14 @@ public final class Vaas implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vaas.class);
     private static final ObjectMapper HOST_JSON = JsonMapper.builder().build();
 
-    private final HostExports exports;
+    private final HostSettings settings;
     private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
     private final List<AppLoadException> deployFailures = new CopyOnWriteArrayList<>();
     private final Object deployLock = new Object();
     private volatile boolean closed;
 
-    private Vaas(HostExports exports) {
-        this.exports = exports;
+    private Vaas(HostSettings settings) {
+        this.settings = settings;
     }
 
     /** A builder for a container. */
@@ -73,7 +80,7 @@ public final class Vaas implements AutoCloseable {
         Objects.requireNonNull(spec, "spec");
         ensureOpen();
         long start = System.nanoTime();
-        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), exports);
+        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), settings);
         AppInstance previous;
         synchronized (deployLock) {
             if (closed) {
@@ -151,7 +158,7 @@ public final class Vaas implements AutoCloseable {
     /** Calls RPC route {@code route} of app {@code app}. */
     Object call(String app, String route, Object argument) {
         for (int attempt = 0; ; attempt++) {
-            AppInstance instance = instance(app);
+            AppInstance instance = live(app);
             if (instance.tryEnter()) {
                 try {
                     return instance.rpc(route, argument);
@@ -190,9 +197,11 @@ public final class Vaas implements AutoCloseable {
     public HttpResponse http(String app, HttpRequest request) {
         Objects.requireNonNull(request, "request");
         for (int attempt = 0; ; attempt++) {
-            AppInstance instance = apps.get(app);
-            if (instance == null) {
-                return Failures.toResponse(noSuchApp(app));
+            AppInstance instance;
+            try {
+                instance = live(app);
+            } catch (VaasCallException e) {
+                return Failures.toResponse(e);
             }
             if (instance.tryEnter()) {
                 try {
@@ -224,6 +233,36 @@ public final class Vaas implements AutoCloseable {
             throw noSuchApp(name);
         }
         return instance;
+    }
+
+    /** The instance to call: the deployed one, restarted first if it called {@code System.exit}. */
+    private AppInstance live(String name) {
+        AppInstance instance = instance(name);
+        return instance.exited() ? restart(instance) : instance;
+    }
+
+    private AppInstance restart(AppInstance exited) {
+        synchronized (deployLock) {
+            AppInstance current = apps.get(exited.name());
+            if (current != exited) {
+                if (current == null) {
+                    throw noSuchApp(exited.name());
+                }
+                return current;
+            }
+            AppInstance fresh;
+            try {
+                fresh = exited.reload();
+            } catch (AppLoadException e) {
+                throw new VaasCallException(exited.name(), null, 503, "restart_failed", "app '" + exited.name()
+                        + "' exited and could not be restarted: " + e.getMessage(), e);
+            }
+            apps.put(fresh.name(), fresh);
+            exited.retire();
+            LOG.info("restarted app '{}' after it called {}({})", fresh.name(), exited.context().exitCall(),
+                    exited.context().exitStatus());
+            return fresh;
+        }
     }
 
     private VaasCallException noSuchApp(String name) {
@@ -268,8 +307,65 @@ public final class Vaas implements AutoCloseable {
 
         private final List<Path> appFolders = new ArrayList<>();
         private final List<AppSpec> specs = new ArrayList<>();
+        private final Set<String> passEnv = new LinkedHashSet<>();
+        private final Set<String> passProperties = new LinkedHashSet<>();
+        private OutputSink output = OutputSink.slf4j();
+        private Path rewriteCacheFolder;
+        private long rewriteCacheBytes = RewriteCache.DEFAULT_MAX_BYTES;
+        private long hookMillis = 5_000;
 
         private Builder() {
+        }
+
+        /**
+         * Host environment variables every app sees (when the host has them), under the app's own {@code env}.
+         * By default apps see no host variable at all.
+         */
+        public Builder passEnv(String... names) {
+            passEnv.addAll(List.of(names));
+            return this;
+        }
+
+        /**
+         * Host system properties every app sees besides the platform's description (Java and OS versions,
+         * separators, encodings, locale), which all apps see. By default no other host property reaches apps.
+         */
+        public Builder passProperties(String... keys) {
+            passProperties.addAll(List.of(keys));
+            return this;
+        }
+
+        /** Where apps' {@code System.out} and {@code System.err} lines go; SLF4J by default. */
+        public Builder output(OutputSink sink) {
+            this.output = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Keeps rewritten classes in {@code folder} too, so a restarted host skips the rewriting pass for code it has
+         * seen. By default they are kept in memory only.
+         */
+        public Builder rewriteCache(Path folder) {
+            this.rewriteCacheFolder = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /** The memory the rewrite cache may use; 64 MiB by default. */
+        public Builder rewriteCacheBytes(long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("rewriteCacheBytes must be >= 0, got " + maxBytes);
+            }
+            this.rewriteCacheBytes = maxBytes;
+            return this;
+        }
+
+        /** How long unloading an app waits for its shutdown hooks; 5 seconds by default. */
+        public Builder shutdownHookTimeoutMillis(long millis) {
+            if (millis < 0) {
+                throw new IllegalArgumentException("shutdownHookTimeoutMillis must be >= 0, got " + millis);
+            }
+            this.hookMillis = millis;
+            return this;
         }
 
         /**
@@ -295,7 +391,16 @@ public final class Vaas implements AutoCloseable {
          *                          {@link #deploy(AppSpec...)} fails; nothing stays deployed then
          */
         public Vaas build() {
-            Vaas vaas = new Vaas(HostExports.defaults());
+            RewriteCache cache;
+            try {
+                cache = rewriteCacheFolder == null ? RewriteCache.inMemory(rewriteCacheBytes)
+                        : RewriteCache.persistent(rewriteCacheBytes, rewriteCacheFolder);
+            } catch (java.io.IOException e) {
+                throw new UncheckedIOException("cannot create the rewrite cache folder " + rewriteCacheFolder, e);
+            }
+            HostSettings settings = new HostSettings(HostExports.defaults(), new Rewriter(Rules.standard(), cache),
+                    Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis);
+            Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {
                     for (Path app : discover(folder)) {
@@ -338,6 +443,11 @@ public final class Vaas implements AutoCloseable {
             found.sort(null);
             return found;
         }
+    }
+
+    /** The rewrite cache of this container: its hit and miss counts say how much rewriting redeploys skipped. */
+    public RewriteCache rewriteCache() {
+        return settings.rewriter().cache();
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.vaas.load;
 
+import io.vaas.rewrite.RewriteException;
+import io.vaas.rewrite.Rewriter;
+import io.vaas.virtual.AppContext;
+import io.vaas.virtual.ContextCarrier;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -17,13 +22,14 @@ import java.util.List;
  *   <li>a class of a JDK package: the JDK's (through the platform loader);</li>
  *   <li>a class of a package the host exports ({@code io.vaas.api}): the host's, so guest and host share one
  *       {@code VaasServer}, one {@code HttpRequest};</li>
- *   <li>a class of the app's own archive, then of its libraries: defined here (child-first);</li>
+ *   <li>a class of the app's own archive, then of its libraries: rewritten (see {@link Rewriter}) and defined here
+ *       (child-first);</li>
  *   <li>otherwise {@link ClassNotFoundException}, naming the app and saying how to supply the class.</li>
  * </ol>
  * Resources follow the same rule: the app's own archives first, then the JDK for JDK packages; host resources
  * ({@code META-INF/services}, property files) are never visible.
  */
-public final class AppClassLoader extends ClassLoader {
+public final class AppClassLoader extends ClassLoader implements ContextCarrier {
 
     static {
         registerAsParallelCapable();
@@ -34,17 +40,30 @@ public final class AppClassLoader extends ClassLoader {
     private final String appName;
     private final AppClassPath classPath;
     private final HostExports exports;
+    private final Rewriter rewriter;
+    private final AppContext context;
 
     /**
      * @param appName   the app this loader serves; it names the loader ({@code vaas-app:<name>}) in stack traces
      * @param classPath the app's archives; the loader reads them but the caller owns and closes them
      * @param exports   what the host lets apps see
+     * @param rewriter  the pass every class goes through before it is defined
+     * @param context   the app's own JDK globals, which its rewritten code reaches through this loader
      */
-    public AppClassLoader(String appName, AppClassPath classPath, HostExports exports) {
+    public AppClassLoader(String appName, AppClassPath classPath, HostExports exports, Rewriter rewriter,
+                          AppContext context) {
         super("vaas-app:" + appName, PLATFORM);
         this.appName = appName;
         this.classPath = classPath;
         this.exports = exports;
+        this.rewriter = rewriter;
+        this.context = context;
+        context.bindLoader(this);
+    }
+
+    @Override
+    public AppContext appContext() {
+        return context;
     }
 
     /** The app this loader serves. */
@@ -84,7 +103,7 @@ public final class AppClassLoader extends ClassLoader {
             return own;
         }
         throw new ClassNotFoundException(name + " (app '" + appName + "' has no such class in its classes or "
-                + "lib/*.jar, and apps see only the JDK and " + String.join(", ", exports.exportedPackages())
+                + "lib/*.jar, and apps see only the JDK and " + HostExports.API_PACKAGE
                 + " from the host; bundle the library in the app's lib/ folder)");
     }
 
@@ -108,8 +127,17 @@ public final class AppClassLoader extends ClassLoader {
         if (entry == null) {
             return null;
         }
+        byte[] bytes;
         try {
-            return defineClass(name, entry.bytes(), 0, entry.bytes().length, entry.archive().protectionDomain());
+            bytes = rewriter.rewrite(name, entry.bytes());
+        } catch (RewriteException e) {
+            ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage() + " (from "
+                    + entry.archive().location() + ")");
+            refused.initCause(e);
+            throw refused;
+        }
+        try {
+            return defineClass(name, bytes, 0, bytes.length, entry.archive().protectionDomain());
         } catch (ClassFormatError e) {
             ClassFormatError named = new ClassFormatError("app '" + appName + "': class " + name + " in "
                     + entry.archive().location() + " is not a valid class file: " + e.getMessage());

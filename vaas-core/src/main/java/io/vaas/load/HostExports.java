@@ -15,6 +15,8 @@ public final class HostExports {
 
     /** The guest API package, always exported. */
     public static final String API_PACKAGE = "io.vaas.api";
+    /** The runtime support that rewritten code calls, always exported (guest code itself cannot name it). */
+    public static final String RUNTIME_PACKAGE = "io.vaas.virtual";
 
     private static final Set<String> JDK_PACKAGES = jdkPackages();
 
@@ -26,9 +28,12 @@ public final class HostExports {
         this.exportedPackages = Set.copyOf(exportedPackages);
     }
 
-    /** The default: the JDK and {@code io.vaas.api}, loaded from the loader that loaded the container. */
+    /**
+     * The default: the JDK, {@code io.vaas.api} and the runtime support of rewritten code, loaded from the loader
+     * that loaded the container.
+     */
     public static HostExports defaults() {
-        return new HostExports(HostExports.class.getClassLoader(), Set.of(API_PACKAGE));
+        return new HostExports(HostExports.class.getClassLoader(), Set.of(API_PACKAGE, RUNTIME_PACKAGE));
     }
 
     /** The loader that exported host packages come from. */

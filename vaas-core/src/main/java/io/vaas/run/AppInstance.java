@@ -11,7 +11,7 @@ import io.vaas.config.AppConfigReader;
 import io.vaas.config.ConfigOverrides;
 import io.vaas.load.AppClassLoader;
 import io.vaas.load.AppSource;
-import io.vaas.load.HostExports;
+import io.vaas.virtual.AppContext;
 import io.vaas.route.JsonCodec;
 import io.vaas.route.Route;
 import io.vaas.route.RouteScanner;
@@ -35,16 +35,23 @@ public final class AppInstance {
     private static final int RETIRED = 1 << 30;
 
     private final AppConfig config;
-    private final String location;
+    private final AppSource source;
+    private final ConfigOverrides overrides;
+    private final HostSettings settings;
+    private final AppContext context;
     private final AppClassLoader loader;
     private final RouteTable routes;
     private final JsonCodec codec;
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
 
-    private AppInstance(AppConfig config, String location, AppClassLoader loader, RouteTable routes) {
+    private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, HostSettings settings,
+                        AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
-        this.location = location;
+        this.source = source;
+        this.overrides = overrides;
+        this.settings = settings;
+        this.context = context;
         this.loader = loader;
         this.routes = routes;
         this.codec = new JsonCodec(loader);
@@ -56,14 +63,18 @@ public final class AppInstance {
      *
      * @throws AppLoadException on any failure
      */
-    public static AppInstance load(AppSource source, ConfigOverrides overrides, HostExports exports) {
+    public static AppInstance load(AppSource source, ConfigOverrides overrides, HostSettings settings) {
         AppSource.Opened opened = source.open(overrides.name());
-        AppClassLoader loader = null;
+        AppClassLoader loader;
+        AppContext context = null;
         String name = overrides.name();
         try {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
             name = config.name();
-            loader = new AppClassLoader(name, opened.classPath(), exports);
+            int processors = Math.min(Runtime.getRuntime().availableProcessors(), config.workers());
+            context = new AppContext(name, config.version(), settings.envFor(config.env()),
+                    settings.propertiesFor(config.properties()), processors, settings.output());
+            loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), context);
             RouteTable routes;
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
@@ -73,17 +84,26 @@ public final class AppInstance {
             } finally {
                 thread.setContextClassLoader(previous);
             }
-            return new AppInstance(config, source.location(), loader, routes);
+            return new AppInstance(config, source, overrides, settings, context, loader, routes);
         } catch (AppLoadException e) {
-            closeQuietly(opened);
+            closeQuietly(opened, context);
             throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), e.reason(), e.getCause());
         } catch (RuntimeException | LinkageError e) {
-            closeQuietly(opened);
+            closeQuietly(opened, context);
             throw new AppLoadException(name, source.location(), "loading failed: " + e, e);
         }
     }
 
-    private static void closeQuietly(AppSource.Opened opened) {
+    /** Loads this app again from the same source and settings: how an app that exited is restarted. */
+    public AppInstance reload() {
+        return load(source, overrides, settings);
+    }
+
+    private static void closeQuietly(AppSource.Opened opened, AppContext context) {
+        if (context != null) {
+            // A constructor or static initializer may already have started threads or registered hooks.
+            context.close(0);
+        }
         try {
             opened.classPath().close();
         } catch (IOException e) {
@@ -103,7 +123,17 @@ public final class AppInstance {
 
     /** Where the app's code came from. */
     public String location() {
-        return location;
+        return source.location();
+    }
+
+    /** The app's own JDK globals. */
+    public AppContext context() {
+        return context;
+    }
+
+    /** Whether the app called {@code System.exit}: it takes no more calls and must be restarted. */
+    public boolean exited() {
+        return context.exited();
     }
 
     /** The app's routes. */
@@ -154,6 +184,11 @@ public final class AppInstance {
 
     private void release() {
         try {
+            context.close(settings.hookMillis());
+        } catch (RuntimeException e) {
+            LOG.warn("app '{}': releasing its threads, hooks and drivers failed: {}", name(), e.toString());
+        }
+        try {
             loader.classPath().close();
         } catch (IOException e) {
             LOG.warn("app '{}': closing its archives failed: {}", name(), e.toString());
@@ -181,7 +216,10 @@ public final class AppInstance {
             try {
                 result = route.invoke(arg);
             } catch (Throwable t) {
-                throw Failures.fromGuest(name(), route.name(), t);
+                throw failure(route, t);
+            }
+            if (context.exited()) {
+                throw exitFailure(route);
             }
             try {
                 return codec.toPlain(result);
@@ -193,6 +231,16 @@ public final class AppInstance {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    private VaasCallException failure(Route route, Throwable t) {
+        return context.exited() ? exitFailure(route) : Failures.fromGuest(name(), route.name(), t);
+    }
+
+    private VaasCallException exitFailure(Route route) {
+        return Failures.of(name(), route.name(), 500, "app_exited", "app '" + name() + "' route '" + route.name()
+                + "' called " + context.exitCall() + "(" + context.exitStatus() + "); the call ends here and the app "
+                + "restarts on its next call (the JVM goes on)");
     }
 
     private Object bindRpcArgument(Route route, Object argument) {
@@ -234,7 +282,10 @@ public final class AppInstance {
                 try {
                     result = route.invoke(arg);
                 } catch (Throwable t) {
-                    throw Failures.fromGuest(name(), route.name(), t);
+                    throw failure(route, t);
+                }
+                if (context.exited()) {
+                    throw exitFailure(route);
                 }
                 return toResponse(result);
             } catch (VaasCallException e) {
@@ -290,6 +341,6 @@ public final class AppInstance {
 
     @Override
     public String toString() {
-        return "app '" + name() + "' " + config.version() + " from " + location;
+        return "app '" + name() + "' " + config.version() + " from " + location();
     }
 }

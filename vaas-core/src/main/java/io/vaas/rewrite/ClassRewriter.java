@@ -1,0 +1,266 @@
+package io.vaas.rewrite;
+
+import io.vaas.rewrite.Rule.Extend;
+import io.vaas.rewrite.Rule.Observe;
+import io.vaas.rewrite.Rule.Push;
+import io.vaas.rewrite.Rule.PushHelper;
+import io.vaas.rewrite.Rule.PushNull;
+import io.vaas.rewrite.Rule.PushZero;
+import io.vaas.rewrite.Rule.Redirect;
+import io.vaas.rewrite.Rule.Swap;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ConstantDynamic;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one pass over a class: replaces every way guest code reaches a ruled JDK member (call sites, static field
+ * reads, constructors, method references and lambdas through {@code invokedynamic}, {@code ldc} method handles) with
+ * what the {@link Rules} say. Handles cannot carry the calling class, so they are pointed at small synthetic static
+ * bridges added to the class, whose bodies are rewritten call sites.
+ */
+final class ClassRewriter extends ClassVisitor {
+
+    private static final String OBSERVE_DESC = "(Ljava/lang/Object;Ljava/lang/Class;)V";
+
+    private final Rules rules;
+    private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    private String className;
+    private boolean isInterface;
+    private boolean changed;
+
+    private record Bridge(String name, String desc, Handle original) {
+    }
+
+    ClassRewriter(ClassVisitor next, Rules rules) {
+        super(Opcodes.ASM9, next);
+        this.rules = rules;
+    }
+
+    boolean changed() {
+        return changed;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        className = name;
+        isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+        // Rewritten code loads the calling class with ldc, which class files older than Java 5 cannot do.
+        int major = version & 0xFFFF;
+        int v = major < Opcodes.V1_5 ? Opcodes.V1_5 : version;
+        if (v != version) {
+            changed = true;
+        }
+        super.visit(v, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        return new SiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions));
+    }
+
+    @Override
+    public void visitEnd() {
+        for (Bridge b : bridges.values()) {
+            emitBridge(b);
+        }
+        super.visitEnd();
+    }
+
+    private Rule ruleFor(int opcode, String owner, String name, String desc) {
+        Rule r = rules.find(owner, name, desc);
+        if (r == null && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)) {
+            r = rules.find("*", name, desc);
+        }
+        return r;
+    }
+
+    /** Emits a call (or its replacement) to {@code mv}; true when it was replaced. */
+    private boolean emitCall(MethodVisitor mv, int opcode, String owner, String name, String desc, boolean itf) {
+        Rule r = ruleFor(opcode, owner, name, desc);
+        boolean constructor = "<init>".equals(name);
+        if (r == null || (constructor != (r.kind() == Rule.Kind.CONSTRUCTOR)) || r.kind() == Rule.Kind.STATIC_FIELD) {
+            mv.visitMethodInsn(opcode, owner, name, desc, itf);
+            return false;
+        }
+        switch (r.action()) {
+            case Redirect red -> {
+                if (opcode == Opcodes.INVOKESPECIAL) {
+                    // super.x() of a ruled member: only possible for overridable JDK methods; left alone.
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                mv.visitLdcInsn(Type.getObjectType(className));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
+            }
+            case Extend ext -> {
+                if (opcode == Opcodes.INVOKESPECIAL && !constructor) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                for (Push p : ext.pushes()) {
+                    emitPush(mv, p);
+                }
+                mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
+            }
+            case Observe obs -> {
+                mv.visitInsn(Opcodes.DUP);
+                mv.visitLdcInsn(Type.getObjectType(className));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, obs.targetOwner(), obs.targetName(), OBSERVE_DESC, false);
+                mv.visitMethodInsn(opcode, owner, name, desc, itf);
+            }
+        }
+        return true;
+    }
+
+    private void emitPush(MethodVisitor mv, Push p) {
+        switch (p) {
+            case PushHelper h -> {
+                mv.visitLdcInsn(Type.getObjectType(className));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, h.targetOwner(), h.targetName(), h.targetDesc(), false);
+            }
+            case Swap s -> mv.visitInsn(Opcodes.SWAP);
+            case PushNull n -> mv.visitInsn(Opcodes.ACONST_NULL);
+            case PushZero z -> mv.visitInsn(Opcodes.ICONST_0);
+        }
+    }
+
+    /** Emits a static field read (or its replacement); true when replaced. */
+    private boolean emitGetStatic(MethodVisitor mv, String owner, String name, String desc) {
+        Rule r = rules.find(owner, name, desc);
+        if (r == null || r.kind() != Rule.Kind.STATIC_FIELD || !(r.action() instanceof Redirect red)) {
+            mv.visitFieldInsn(Opcodes.GETSTATIC, owner, name, desc);
+            return false;
+        }
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
+        return true;
+    }
+
+    /** A handle to a ruled member becomes a handle to a bridge; any other handle stays. */
+    private Object mapConstant(Object value) {
+        if (value instanceof Handle h) {
+            return mapHandle(h);
+        }
+        if (value instanceof ConstantDynamic cd) {
+            Object[] args = new Object[cd.getBootstrapMethodArgumentCount()];
+            boolean any = false;
+            for (int i = 0; i < args.length; i++) {
+                Object original = cd.getBootstrapMethodArgument(i);
+                args[i] = mapConstant(original);
+                any |= args[i] != original;
+            }
+            Handle bsm = mapHandle(cd.getBootstrapMethod());
+            return any || bsm != cd.getBootstrapMethod()
+                    ? new ConstantDynamic(cd.getName(), cd.getDescriptor(), bsm, args) : cd;
+        }
+        return value;
+    }
+
+    private Handle mapHandle(Handle h) {
+        String bridgeDesc;
+        switch (h.getTag()) {
+            case Opcodes.H_INVOKESTATIC -> {
+                if (ruleFor(Opcodes.INVOKESTATIC, h.getOwner(), h.getName(), h.getDesc()) == null) {
+                    return h;
+                }
+                bridgeDesc = h.getDesc();
+            }
+            case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> {
+                int op = h.getTag() == Opcodes.H_INVOKEVIRTUAL ? Opcodes.INVOKEVIRTUAL : Opcodes.INVOKEINTERFACE;
+                if (ruleFor(op, h.getOwner(), h.getName(), h.getDesc()) == null) {
+                    return h;
+                }
+                bridgeDesc = "(L" + h.getOwner() + ";" + h.getDesc().substring(1);
+            }
+            case Opcodes.H_NEWINVOKESPECIAL -> {
+                Rule r = rules.find(h.getOwner(), "<init>", h.getDesc());
+                if (r == null) {
+                    return h;
+                }
+                bridgeDesc = h.getDesc().substring(0, h.getDesc().indexOf(')') + 1) + "L" + h.getOwner() + ";";
+            }
+            case Opcodes.H_GETSTATIC -> {
+                if (rules.find(h.getOwner(), h.getName(), h.getDesc()) == null) {
+                    return h;
+                }
+                bridgeDesc = "()" + h.getDesc();
+            }
+            default -> {
+                return h;
+            }
+        }
+        changed = true;
+        String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
+        Bridge b = bridges.computeIfAbsent(key, k -> new Bridge("vaas$bridge$" + bridges.size(), bridgeDesc, h));
+        return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.desc(), isInterface);
+    }
+
+    private void emitBridge(Bridge b) {
+        MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                b.name(), b.desc(), null, null);
+        mv.visitCode();
+        Handle h = b.original();
+        if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
+            mv.visitTypeInsn(Opcodes.NEW, h.getOwner());
+            mv.visitInsn(Opcodes.DUP);
+        }
+        int slot = 0;
+        for (Type arg : Type.getArgumentTypes(b.desc())) {
+            mv.visitVarInsn(arg.getOpcode(Opcodes.ILOAD), slot);
+            slot += arg.getSize();
+        }
+        switch (h.getTag()) {
+            case Opcodes.H_INVOKESTATIC -> emitCall(mv, Opcodes.INVOKESTATIC, h.getOwner(), h.getName(), h.getDesc(), h.isInterface());
+            case Opcodes.H_INVOKEVIRTUAL -> emitCall(mv, Opcodes.INVOKEVIRTUAL, h.getOwner(), h.getName(), h.getDesc(), false);
+            case Opcodes.H_INVOKEINTERFACE -> emitCall(mv, Opcodes.INVOKEINTERFACE, h.getOwner(), h.getName(), h.getDesc(), true);
+            case Opcodes.H_NEWINVOKESPECIAL -> emitCall(mv, Opcodes.INVOKESPECIAL, h.getOwner(), "<init>", h.getDesc(), false);
+            case Opcodes.H_GETSTATIC -> emitGetStatic(mv, h.getOwner(), h.getName(), h.getDesc());
+            default -> throw new IllegalStateException("no bridge for handle kind " + h.getTag());
+        }
+        mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Rewrites the instructions of one method. */
+    private final class SiteRewriter extends MethodVisitor {
+
+        SiteRewriter(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            if (opcode == Opcodes.GETSTATIC) {
+                changed |= emitGetStatic(getDelegate(), owner, name, descriptor);
+            } else {
+                super.visitFieldInsn(opcode, owner, name, descriptor);
+            }
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+            Object[] mapped = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                mapped[i] = mapConstant(args[i]);
+            }
+            super.visitInvokeDynamicInsn(name, descriptor, mapHandle(bsm), mapped);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            super.visitLdcInsn(mapConstant(value));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.vaas.rewrite;
+
+import java.util.List;
+
+/**
+ * What the rewriter does with one JDK member when guest code reaches it: by a call, a field read, a constructor, a
+ * method reference or a method handle constant.
+ *
+ * @param owner  the member's class, internal name ({@code java/lang/System})
+ * @param name   the member's name ({@code <init>} for constructors)
+ * @param desc   its descriptor
+ * @param kind   method, static field read, or constructor
+ * @param action the replacement
+ */
+public record Rule(String owner, String name, String desc, Kind kind, Action action) {
+
+    /** What kind of member a rule matches. */
+    public enum Kind {
+        /** A static or instance method. */
+        METHOD,
+        /** A static field, read. */
+        STATIC_FIELD,
+        /** A constructor. */
+        CONSTRUCTOR
+    }
+
+    /** The replacement of a matched member. */
+    public sealed interface Action {
+    }
+
+    /**
+     * Call a static method of the runtime-support package instead: same arguments (the receiver first for an
+     * instance method), plus the calling class last, from which the target finds its app.
+     */
+    public record Redirect(String targetOwner, String targetName, String targetDesc) implements Action {
+    }
+
+    /**
+     * Keep the member but call the overload with more arguments, pushed by {@code pushes} just before the call: the
+     * app's executor or thread factory where the JDK would use a JVM-wide default.
+     */
+    public record Extend(String newDesc, List<Push> pushes) implements Action {
+    }
+
+    /**
+     * Keep the call, but first hand its receiver (an instance method with no arguments) to a static method of the
+     * runtime-support package, with the calling class: how threads started by guest code become the app's.
+     */
+    public record Observe(String targetOwner, String targetName) implements Action {
+    }
+
+    /** One instruction of an {@link Extend}. */
+    public sealed interface Push {
+    }
+
+    /** Push the result of {@code targetOwner.targetName(Class caller)}. */
+    public record PushHelper(String targetOwner, String targetName, String targetDesc) implements Push {
+    }
+
+    /** Swap the two values on top of the stack (both one slot). */
+    public record Swap() implements Push {
+    }
+
+    /** Push {@code null}. */
+    public record PushNull() implements Push {
+    }
+
+    /** Push the int {@code 0} ({@code false}). */
+    public record PushZero() implements Push {
+    }
+}

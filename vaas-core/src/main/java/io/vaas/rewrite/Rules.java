@@ -1,0 +1,309 @@
+package io.vaas.rewrite;
+
+import io.vaas.rewrite.Rule.Action;
+import io.vaas.rewrite.Rule.Extend;
+import io.vaas.rewrite.Rule.Kind;
+import io.vaas.rewrite.Rule.Observe;
+import io.vaas.rewrite.Rule.Push;
+import io.vaas.rewrite.Rule.PushHelper;
+import io.vaas.rewrite.Rule.PushNull;
+import io.vaas.rewrite.Rule.PushZero;
+import io.vaas.rewrite.Rule.Redirect;
+import io.vaas.rewrite.Rule.Swap;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rewrite rules: which JDK members guest code may not reach directly, and what it reaches instead. One table
+ * serves call sites, method references, method handle constants and the reflection shim.
+ *
+ * <p>{@link #version()} changes whenever the table does, so cached rewrites of an older table are never reused.
+ */
+public final class Rules {
+
+    /** The runtime-support package the rewritten code calls into, internal form. Guest code may not name it. */
+    public static final String SUPPORT_PACKAGE = "io/vaas/virtual/";
+
+    private static final String ENV = SUPPORT_PACKAGE + "VirtualEnvironment";
+    private static final String PROCESS = SUPPORT_PACKAGE + "VirtualProcess";
+    private static final String STDIO = SUPPORT_PACKAGE + "VirtualStdio";
+    private static final String DEFAULTS = SUPPORT_PACKAGE + "VirtualDefaults";
+    private static final String THREADS = SUPPORT_PACKAGE + "VirtualThreads";
+    private static final String JDBC = SUPPORT_PACKAGE + "VirtualJdbc";
+    private static final String REFLECTION = SUPPORT_PACKAGE + "VirtualReflection";
+
+    private static final String CLASS = "Ljava/lang/Class;";
+    private static final String EXECUTOR = "Ljava/util/concurrent/Executor;";
+    private static final String THREAD_FACTORY = "Ljava/util/concurrent/ThreadFactory;";
+
+    private static final Rules STANDARD = buildStandard();
+
+    private final Map<String, Rule> byKey;
+    private final Set<String> owners;
+    private final String version;
+
+    private Rules(List<Rule> rules) {
+        Map<String, Rule> map = new HashMap<>();
+        for (Rule r : rules) {
+            if (map.put(key(r.owner(), r.name(), r.desc()), r) != null) {
+                throw new IllegalStateException("two rules for " + r.owner() + "." + r.name() + r.desc());
+            }
+        }
+        this.byKey = Map.copyOf(map);
+        this.owners = Set.copyOf(rules.stream().map(Rule::owner).toList());
+        this.version = digest(rules);
+    }
+
+    /** The standard table: virtual JDK globals. */
+    public static Rules standard() {
+        return STANDARD;
+    }
+
+    /** The rule for a member, or null. */
+    public Rule find(String owner, String name, String desc) {
+        return byKey.get(key(owner, name, desc));
+    }
+
+    /** Whether any rule is about a member of {@code owner}. */
+    public boolean hasOwner(String owner) {
+        return owners.contains(owner);
+    }
+
+    /** Every rule. */
+    public List<Rule> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    /** A digest of the whole table: part of every cache key. */
+    public String version() {
+        return version;
+    }
+
+    private static String key(String owner, String name, String desc) {
+        return owner + '.' + name + desc;
+    }
+
+    private static String digest(List<Rule> rules) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            rules.stream().map(Rule::toString).sorted().forEach(s -> md.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The descriptor of a static method taking what the member takes (receiver first), plus the caller class. */
+    static String redirectDesc(Kind kind, String owner, String desc, boolean isStatic) {
+        if (kind == Kind.STATIC_FIELD) {
+            return "(" + CLASS + ")" + desc;
+        }
+        String receiver = isStatic ? "" : "L" + owner + ";";
+        int close = desc.indexOf(')');
+        return "(" + receiver + desc.substring(1, close) + CLASS + desc.substring(close);
+    }
+
+    private static Rules buildStandard() {
+        Table t = new Table();
+
+        // Environment and system properties: a view of what the host grants, per app.
+        t.staticCall("java/lang/System", "getenv", "()Ljava/util/Map;", ENV);
+        t.staticCall("java/lang/System", "getenv", "(Ljava/lang/String;)Ljava/lang/String;", ENV);
+        t.staticCall("java/lang/System", "getProperty", "(Ljava/lang/String;)Ljava/lang/String;", ENV);
+        t.staticCall("java/lang/System", "getProperty", "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;", ENV);
+        t.staticCall("java/lang/System", "getProperties", "()Ljava/util/Properties;", ENV);
+        t.staticCall("java/lang/System", "setProperties", "(Ljava/util/Properties;)V", ENV);
+        t.staticCall("java/lang/System", "setProperty", "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;", ENV);
+        t.staticCall("java/lang/System", "clearProperty", "(Ljava/lang/String;)Ljava/lang/String;", ENV);
+        t.staticCall("java/lang/Integer", "getInteger", "(Ljava/lang/String;)Ljava/lang/Integer;", ENV);
+        t.staticCall("java/lang/Integer", "getInteger", "(Ljava/lang/String;I)Ljava/lang/Integer;", ENV);
+        t.staticCall("java/lang/Integer", "getInteger", "(Ljava/lang/String;Ljava/lang/Integer;)Ljava/lang/Integer;", ENV);
+        t.staticCall("java/lang/Long", "getLong", "(Ljava/lang/String;)Ljava/lang/Long;", ENV);
+        t.staticCall("java/lang/Long", "getLong", "(Ljava/lang/String;J)Ljava/lang/Long;", ENV);
+        t.staticCall("java/lang/Long", "getLong", "(Ljava/lang/String;Ljava/lang/Long;)Ljava/lang/Long;", ENV);
+        t.staticCall("java/lang/Boolean", "getBoolean", "(Ljava/lang/String;)Z", ENV);
+
+        // Exit, shutdown hooks, processors: the app's process, not the JVM's.
+        t.staticCall("java/lang/System", "exit", "(I)V", PROCESS);
+        t.instanceCall("java/lang/Runtime", "exit", "(I)V", PROCESS);
+        t.instanceCall("java/lang/Runtime", "halt", "(I)V", PROCESS);
+        t.instanceCall("java/lang/Runtime", "addShutdownHook", "(Ljava/lang/Thread;)V", PROCESS);
+        t.instanceCall("java/lang/Runtime", "removeShutdownHook", "(Ljava/lang/Thread;)Z", PROCESS);
+        t.instanceCall("java/lang/Runtime", "availableProcessors", "()I", PROCESS);
+
+        // Standard streams.
+        t.staticField("java/lang/System", "out", "Ljava/io/PrintStream;", STDIO);
+        t.staticField("java/lang/System", "err", "Ljava/io/PrintStream;", STDIO);
+        t.staticField("java/lang/System", "in", "Ljava/io/InputStream;", STDIO);
+        t.staticCall("java/lang/System", "setOut", "(Ljava/io/PrintStream;)V", STDIO);
+        t.staticCall("java/lang/System", "setErr", "(Ljava/io/PrintStream;)V", STDIO);
+        t.staticCall("java/lang/System", "setIn", "(Ljava/io/InputStream;)V", STDIO);
+        t.staticCall("java/lang/System", "console", "()Ljava/io/Console;", STDIO);
+
+        // JVM-wide defaults.
+        t.staticCall("java/util/Locale", "getDefault", "()Ljava/util/Locale;", DEFAULTS);
+        t.staticCall("java/util/Locale", "getDefault", "(Ljava/util/Locale$Category;)Ljava/util/Locale;", DEFAULTS);
+        t.staticCall("java/util/Locale", "setDefault", "(Ljava/util/Locale;)V", DEFAULTS);
+        t.staticCall("java/util/Locale", "setDefault", "(Ljava/util/Locale$Category;Ljava/util/Locale;)V", DEFAULTS);
+        t.staticCall("java/util/TimeZone", "getDefault", "()Ljava/util/TimeZone;", DEFAULTS, "getDefaultTimeZone");
+        t.staticCall("java/util/TimeZone", "setDefault", "(Ljava/util/TimeZone;)V", DEFAULTS);
+        t.staticCall("java/lang/Thread", "getDefaultUncaughtExceptionHandler", "()Ljava/lang/Thread$UncaughtExceptionHandler;", DEFAULTS);
+        t.staticCall("java/lang/Thread", "setDefaultUncaughtExceptionHandler", "(Ljava/lang/Thread$UncaughtExceptionHandler;)V", DEFAULTS);
+        t.staticCall("java/lang/ClassLoader", "getSystemClassLoader", "()Ljava/lang/ClassLoader;", DEFAULTS);
+        t.staticCall("java/lang/ClassLoader", "getSystemResource", "(Ljava/lang/String;)Ljava/net/URL;", DEFAULTS);
+        t.staticCall("java/lang/ClassLoader", "getSystemResources", "(Ljava/lang/String;)Ljava/util/Enumeration;", DEFAULTS);
+        t.staticCall("java/lang/ClassLoader", "getSystemResourceAsStream", "(Ljava/lang/String;)Ljava/io/InputStream;", DEFAULTS);
+
+        // Threads: every thread the app starts, itself or through the JDK, is the app's.
+        t.observe("start", "()V", THREADS, "adopt");
+        t.staticCall("java/lang/Thread", "startVirtualThread", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", THREADS);
+        for (String builder : List.of("java/lang/Thread$Builder", "java/lang/Thread$Builder$OfPlatform",
+                "java/lang/Thread$Builder$OfVirtual")) {
+            t.instanceCall(builder, "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", THREADS);
+            t.instanceCall(builder, "factory", "()" + THREAD_FACTORY, THREADS);
+        }
+        String executors = "java/util/concurrent/Executors";
+        t.staticCall(executors, "newFixedThreadPool", "(I)Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "newCachedThreadPool", "()Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "newSingleThreadExecutor", "()Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "newScheduledThreadPool", "(I)Ljava/util/concurrent/ScheduledExecutorService;", THREADS);
+        t.staticCall(executors, "newSingleThreadScheduledExecutor", "()Ljava/util/concurrent/ScheduledExecutorService;", THREADS);
+        t.staticCall(executors, "newWorkStealingPool", "()Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "newWorkStealingPool", "(I)Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "newVirtualThreadPerTaskExecutor", "()Ljava/util/concurrent/ExecutorService;", THREADS);
+        t.staticCall(executors, "defaultThreadFactory", "()" + THREAD_FACTORY, THREADS);
+        t.staticCall(executors, "privilegedThreadFactory", "()" + THREAD_FACTORY, THREADS);
+        t.staticCall("java/util/concurrent/ForkJoinPool", "commonPool", "()Ljava/util/concurrent/ForkJoinPool;", THREADS);
+
+        PushHelper factory = new PushHelper(THREADS, "threadFactory", "(" + CLASS + ")" + THREAD_FACTORY);
+        PushHelper pool = new PushHelper(THREADS, "asyncPool", "(" + CLASS + ")" + EXECUTOR);
+        PushHelper fjFactory = new PushHelper(THREADS, "forkJoinFactory",
+                "(" + CLASS + ")Ljava/util/concurrent/ForkJoinPool$ForkJoinWorkerThreadFactory;");
+        PushHelper parallelism = new PushHelper(THREADS, "parallelism", "(" + CLASS + ")I");
+        String tpe = "java/util/concurrent/ThreadPoolExecutor";
+        String queue = "IIJLjava/util/concurrent/TimeUnit;Ljava/util/concurrent/BlockingQueue;";
+        String handler = "Ljava/util/concurrent/RejectedExecutionHandler;";
+        t.extendConstructor(tpe, "(" + queue + ")V", "(" + queue + THREAD_FACTORY + ")V", factory);
+        t.extendConstructor(tpe, "(" + queue + handler + ")V", "(" + queue + THREAD_FACTORY + handler + ")V",
+                factory, new Swap());
+        String stpe = "java/util/concurrent/ScheduledThreadPoolExecutor";
+        t.extendConstructor(stpe, "(I)V", "(I" + THREAD_FACTORY + ")V", factory);
+        t.extendConstructor(stpe, "(I" + handler + ")V", "(I" + THREAD_FACTORY + handler + ")V", factory, new Swap());
+        String fjp = "java/util/concurrent/ForkJoinPool";
+        String fjpFull = "(ILjava/util/concurrent/ForkJoinPool$ForkJoinWorkerThreadFactory;"
+                + "Ljava/lang/Thread$UncaughtExceptionHandler;Z)V";
+        t.extendConstructor(fjp, "()V", fjpFull, parallelism, fjFactory, new PushNull(), new PushZero());
+        t.extendConstructor(fjp, "(I)V", fjpFull, fjFactory, new PushNull(), new PushZero());
+        PushHelper timerName = new PushHelper(THREADS, "timerName", "(" + CLASS + ")Ljava/lang/String;");
+        PushHelper renameTimer = new PushHelper(THREADS, "timerName", "(Ljava/lang/String;" + CLASS + ")Ljava/lang/String;");
+        t.extendConstructor("java/util/Timer", "()V", "(Ljava/lang/String;)V", timerName);
+        t.extendConstructor("java/util/Timer", "(Z)V", "(Ljava/lang/String;Z)V", timerName, new Swap());
+        t.replaceConstructorArg("java/util/Timer", "(Ljava/lang/String;)V", renameTimer, false);
+        t.replaceConstructorArg("java/util/Timer", "(Ljava/lang/String;Z)V", renameTimer, true);
+
+        // CompletableFuture's async defaults: the app's pool instead of the JVM's common pool.
+        String cf = "java/util/concurrent/CompletableFuture";
+        String stage = "java/util/concurrent/CompletionStage";
+        t.extendMethod(cf, "supplyAsync", "(Ljava/util/function/Supplier;)L" + cf + ";", pool);
+        t.extendMethod(cf, "runAsync", "(Ljava/lang/Runnable;)L" + cf + ";", pool);
+        t.extendMethod(cf, "completeAsync", "(Ljava/util/function/Supplier;)L" + cf + ";", pool);
+        t.extendMethod(cf, "delayedExecutor", "(JLjava/util/concurrent/TimeUnit;)" + EXECUTOR, pool);
+        String[][] asyncs = {
+                {"thenApplyAsync", "Ljava/util/function/Function;"},
+                {"thenAcceptAsync", "Ljava/util/function/Consumer;"},
+                {"thenRunAsync", "Ljava/lang/Runnable;"},
+                {"thenCombineAsync", "L" + stage + ";Ljava/util/function/BiFunction;"},
+                {"thenAcceptBothAsync", "L" + stage + ";Ljava/util/function/BiConsumer;"},
+                {"runAfterBothAsync", "L" + stage + ";Ljava/lang/Runnable;"},
+                {"applyToEitherAsync", "L" + stage + ";Ljava/util/function/Function;"},
+                {"acceptEitherAsync", "L" + stage + ";Ljava/util/function/Consumer;"},
+                {"runAfterEitherAsync", "L" + stage + ";Ljava/lang/Runnable;"},
+                {"thenComposeAsync", "Ljava/util/function/Function;"},
+                {"whenCompleteAsync", "Ljava/util/function/BiConsumer;"},
+                {"handleAsync", "Ljava/util/function/BiFunction;"},
+                {"exceptionallyAsync", "Ljava/util/function/Function;"},
+                {"exceptionallyComposeAsync", "Ljava/util/function/Function;"},
+        };
+        for (String[] a : asyncs) {
+            t.extendMethod(cf, a[0], "(" + a[1] + ")L" + cf + ";", pool);
+            t.extendMethod(stage, a[0], "(" + a[1] + ")L" + stage + ";", pool);
+        }
+
+        // JDBC drivers registered by an app are the app's, and deregistered with it.
+        String dm = "java/sql/DriverManager";
+        t.staticCall(dm, "registerDriver", "(Ljava/sql/Driver;)V", JDBC);
+        t.staticCall(dm, "registerDriver", "(Ljava/sql/Driver;Ljava/sql/DriverAction;)V", JDBC);
+        t.staticCall(dm, "deregisterDriver", "(Ljava/sql/Driver;)V", JDBC);
+        t.staticCall(dm, "getDriver", "(Ljava/lang/String;)Ljava/sql/Driver;", JDBC);
+        t.staticCall(dm, "getDrivers", "()Ljava/util/Enumeration;", JDBC);
+        t.staticCall(dm, "drivers", "()Ljava/util/stream/Stream;", JDBC);
+        t.staticCall(dm, "getConnection", "(Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
+        t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/util/Properties;)Ljava/sql/Connection;", JDBC);
+        t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
+
+        // Reflection on the members above reaches their virtual versions too.
+        String mh = "Ljava/lang/invoke/MethodHandle;";
+        String lookup = "java/lang/invoke/MethodHandles$Lookup";
+        t.instanceCall("java/lang/reflect/Method", "invoke", "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", REFLECTION);
+        t.instanceCall("java/lang/reflect/Field", "get", "(Ljava/lang/Object;)Ljava/lang/Object;", REFLECTION);
+        t.instanceCall(lookup, "findStatic", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findVirtual", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findStaticGetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "unreflect", "(Ljava/lang/reflect/Method;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "unreflectGetter", "(Ljava/lang/reflect/Field;)" + mh, REFLECTION);
+
+        return new Rules(t.rules);
+    }
+
+    /** Collects rules with the descriptors they imply. */
+    private static final class Table {
+        final List<Rule> rules = new ArrayList<>();
+
+        void staticCall(String owner, String name, String desc, String target) {
+            staticCall(owner, name, desc, target, name);
+        }
+
+        void staticCall(String owner, String name, String desc, String target, String targetName) {
+            rules.add(new Rule(owner, name, desc, Kind.METHOD,
+                    new Redirect(target, targetName, redirectDesc(Kind.METHOD, owner, desc, true))));
+        }
+
+        void instanceCall(String owner, String name, String desc, String target) {
+            rules.add(new Rule(owner, name, desc, Kind.METHOD,
+                    new Redirect(target, name, redirectDesc(Kind.METHOD, owner, desc, false))));
+        }
+
+        void staticField(String owner, String name, String desc, String target) {
+            rules.add(new Rule(owner, name, desc, Kind.STATIC_FIELD,
+                    new Redirect(target, name, redirectDesc(Kind.STATIC_FIELD, owner, desc, true))));
+        }
+
+        /** Any owner: matched by name and descriptor, see {@link Rewriter}. */
+        void observe(String name, String desc, String target, String targetName) {
+            rules.add(new Rule("*", name, desc, Kind.METHOD, new Observe(target, targetName)));
+        }
+
+        void extendMethod(String owner, String name, String desc, Push... pushes) {
+            int close = desc.indexOf(')');
+            String newDesc = desc.substring(0, close) + EXECUTOR + desc.substring(close);
+            rules.add(new Rule(owner, name, desc, Kind.METHOD, new Extend(newDesc, List.of(pushes))));
+        }
+
+        void extendConstructor(String owner, String desc, String newDesc, Push... pushes) {
+            rules.add(new Rule(owner, "<init>", desc, Kind.CONSTRUCTOR, new Extend(newDesc, List.of(pushes))));
+        }
+
+        /** Passes the constructor's String argument (last, or under a one-slot last one) through a helper. */
+        void replaceConstructorArg(String owner, String desc, PushHelper helper, boolean underLast) {
+            List<Push> pushes = underLast ? List.of(new Swap(), helper, new Swap()) : List.of(helper);
+            rules.add(new Rule(owner, "<init>", desc, Kind.CONSTRUCTOR, new Extend(desc, pushes)));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.vaas.run;
+
+import io.vaas.load.HostExports;
+import io.vaas.rewrite.Rewriter;
+import io.vaas.virtual.OutputSink;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the host decides for every app it loads: what apps may see of it, the rewriter, which of its environment
+ * variables and system properties pass through to apps, and where apps' output goes.
+ *
+ * @param exports        host packages visible to apps
+ * @param rewriter       the pass every app class goes through
+ * @param passEnv        names of host environment variables every app sees (its {@code vaas.json} {@code env}
+ *                       comes on top)
+ * @param baseProperties the system properties every app starts with (its {@code properties} come on top)
+ * @param output         where apps' standard output and error go
+ * @param hookMillis     how long unloading waits for an app's shutdown hooks
+ */
+public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
+                           OutputSink output, long hookMillis) {
+
+    /**
+     * The JVM properties apps see by default: the platform's description (Java version, vendor, OS, separators,
+     * encodings, locale), not the host's paths, class path or its own settings.
+     */
+    public static Properties standardProperties(Set<String> extraKeys) {
+        Properties jvm = System.getProperties();
+        Properties out = new Properties();
+        for (String key : jvm.stringPropertyNames()) {
+            boolean platform = (key.startsWith("java.") && !key.equals("java.class.path")
+                    && !key.equals("java.library.path") && !key.startsWith("java.security."))
+                    || key.startsWith("os.") || key.startsWith("file.") || key.equals("path.separator")
+                    || key.equals("line.separator") || key.endsWith(".encoding")
+                    || key.equals("user.language") || key.equals("user.country") || key.equals("user.variant")
+                    || key.equals("user.script") || key.equals("user.timezone");
+            if (platform || extraKeys.contains(key)) {
+                out.setProperty(key, jvm.getProperty(key));
+            }
+        }
+        return out;
+    }
+
+    /** The environment an app is granted: the host's pass-through variables, then the app's own. */
+    Map<String, String> envFor(Map<String, String> appEnv) {
+        Map<String, String> env = new TreeMap<>();
+        for (String name : passEnv) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.putAll(appEnv);
+        return env;
+    }
+
+    /** The properties an app starts with: the base, then its own. */
+    Properties propertiesFor(Map<String, String> appProperties) {
+        Properties p = new Properties();
+        baseProperties.forEach(p::put);
+        appProperties.forEach(p::setProperty);
+        return p;
+    }
+}

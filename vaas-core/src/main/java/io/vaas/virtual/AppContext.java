@@ -1,0 +1,223 @@
+package io.vaas.virtual;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TimeZone;
+
+/**
+ * One app instance's own copy of the JDK's global state: what its rewritten code sees when it calls
+ * {@code System.getenv}, {@code System.getProperty}, {@code System.out}, {@code Locale.getDefault}, starts threads or
+ * registers JDBC drivers. Created for each loaded instance and dropped with it.
+ */
+public final class AppContext {
+
+    private final String app;
+    private final String version;
+    private final Map<String, String> env;
+    private final Properties initialProperties;
+    private volatile Properties properties;
+    private final int processors;
+    private final AppStdio stdio;
+    private final ShutdownHooks hooks;
+    private final AppThreads threads;
+    private final AppDrivers drivers;
+    private volatile ClassLoader loader;
+
+    private volatile Locale locale;
+    private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
+    private volatile TimeZone timeZone;
+    private volatile Thread.UncaughtExceptionHandler uncaughtHandler;
+
+    private volatile int exitStatus;
+    private volatile String exitHow;
+
+    /**
+     * @param app        the app's name
+     * @param version    the app's version
+     * @param env        the environment variables granted to the app
+     * @param properties the system properties the app starts with
+     * @param processors what {@code Runtime.availableProcessors()} answers the app
+     * @param output     where its standard output and error go
+     */
+    public AppContext(String app, String version, Map<String, String> env, Properties properties, int processors,
+                      OutputSink output) {
+        this.app = app;
+        this.version = version;
+        this.env = Map.copyOf(env);
+        this.initialProperties = copy(properties);
+        this.properties = copy(properties);
+        this.processors = processors;
+        this.stdio = new AppStdio(app, version, output);
+        this.hooks = new ShutdownHooks(this);
+        this.threads = new AppThreads(this);
+        this.drivers = new AppDrivers(this);
+        this.locale = Locale.getDefault();
+        for (Locale.Category c : Locale.Category.values()) {
+            categoryLocales.put(c, Locale.getDefault(c));
+        }
+        this.timeZone = (TimeZone) TimeZone.getDefault().clone();
+    }
+
+    /**
+     * The context of the app {@code caller} belongs to.
+     *
+     * @throws SecurityException if {@code caller} is not a class of an app: the runtime support serves rewritten
+     *                           app code only
+     */
+    static AppContext of(Class<?> caller) {
+        ClassLoader l = caller == null ? null : caller.getClassLoader();
+        if (l instanceof ContextCarrier carrier) {
+            AppContext c = carrier.appContext();
+            if (c != null) {
+                return c;
+            }
+        }
+        throw new SecurityException("io.vaas.virtual serves the rewritten code of apps only, not "
+                + (caller == null ? "null" : caller.getName()));
+    }
+
+    /** Called once by the app's loader when it is created. */
+    public void bindLoader(ClassLoader appLoader) {
+        if (this.loader != null) {
+            throw new IllegalStateException("app '" + app + "' already has a loader");
+        }
+        this.loader = appLoader;
+    }
+
+    /** The app's name. */
+    public String app() {
+        return app;
+    }
+
+    /** The app's version. */
+    public String version() {
+        return version;
+    }
+
+    ClassLoader loader() {
+        return loader;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    Properties properties() {
+        return properties;
+    }
+
+    void properties(Properties replacement) {
+        this.properties = replacement == null ? copy(initialProperties) : replacement;
+    }
+
+    int processors() {
+        return processors;
+    }
+
+    /** The app's standard streams. */
+    public AppStdio stdio() {
+        return stdio;
+    }
+
+    ShutdownHooks hooks() {
+        return hooks;
+    }
+
+    /** The threads the app started. */
+    public AppThreads threads() {
+        return threads;
+    }
+
+    AppDrivers drivers() {
+        return drivers;
+    }
+
+    Locale locale() {
+        return locale;
+    }
+
+    Locale locale(Locale.Category category) {
+        synchronized (categoryLocales) {
+            return categoryLocales.get(category);
+        }
+    }
+
+    void locale(Locale newDefault) {
+        synchronized (categoryLocales) {
+            this.locale = newDefault;
+            for (Locale.Category c : Locale.Category.values()) {
+                categoryLocales.put(c, newDefault);
+            }
+        }
+    }
+
+    void locale(Locale.Category category, Locale newDefault) {
+        synchronized (categoryLocales) {
+            categoryLocales.put(category, newDefault);
+        }
+    }
+
+    TimeZone timeZone() {
+        return timeZone;
+    }
+
+    void timeZone(TimeZone zone) {
+        this.timeZone = zone;
+    }
+
+    Thread.UncaughtExceptionHandler uncaughtHandler() {
+        return uncaughtHandler;
+    }
+
+    void uncaughtHandler(Thread.UncaughtExceptionHandler handler) {
+        this.uncaughtHandler = handler;
+    }
+
+    /** Records that the app asked to exit, and returns the error that ends its call. */
+    AppExitError exit(int status, String how) {
+        if (exitHow == null) {
+            exitStatus = status;
+            exitHow = how;
+        }
+        return new AppExitError(app, status, how);
+    }
+
+    /** Whether the app called {@code System.exit} (or {@code Runtime.exit/halt}). */
+    public boolean exited() {
+        return exitHow != null;
+    }
+
+    /** The status the app exited with; meaningful when {@link #exited()}. */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
+    /** How the app exited, such as {@code "System.exit"}; null when it has not. */
+    public String exitCall() {
+        return exitHow;
+    }
+
+    /**
+     * Releases what the app holds of the JVM: runs its shutdown hooks (waiting up to {@code hookMillis}), stops its
+     * pools and interrupts its threads, deregisters its JDBC drivers, flushes its output.
+     */
+    public void close(long hookMillis) {
+        hooks.runAll(hookMillis);
+        threads.stop();
+        drivers.deregisterAll();
+        stdio.flush();
+    }
+
+    private static Properties copy(Properties source) {
+        Properties p = new Properties();
+        source.forEach(p::put);
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "app context of '" + app + "' " + version;
+    }
+}

@@ -1,0 +1,193 @@
+package io.vaas.virtual;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads an app started, directly or through JDK executors, timers and {@code CompletableFuture}: named
+ * {@code <app>/…}, running with the app's context class loader and uncaught-exception handling, counted, and found
+ * again at unload. Also the app's own common pool.
+ */
+public final class AppThreads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppThreads.class);
+
+    private final AppContext context;
+    private final String prefix;
+    private final Set<Thread> threads = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger pools = new AtomicInteger();
+    private final AtomicInteger timers = new AtomicInteger();
+    private final Thread.UncaughtExceptionHandler handler = this::uncaught;
+    private volatile ForkJoinPool commonPool;
+
+    AppThreads(AppContext context) {
+        this.context = context;
+        this.prefix = context.app() + "/";
+    }
+
+    /** The prefix of the app's thread names: {@code <app>/}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Makes a thread, not yet started, the app's: its name, context class loader and uncaught-exception handler.
+     * Threads already started, or already the app's, are left as they are.
+     */
+    void adopt(Thread t) {
+        if (t.getState() != Thread.State.NEW || threads.contains(t)) {
+            return;
+        }
+        if (!t.getName().startsWith(prefix)) {
+            t.setName(prefix + t.getName());
+        }
+        ClassLoader appLoader = context.loader();
+        if (appLoader != null && !ownedByApp(t.getContextClassLoader(), appLoader)) {
+            t.setContextClassLoader(appLoader);
+        }
+        if (t.getUncaughtExceptionHandler() == t.getThreadGroup()) {
+            t.setUncaughtExceptionHandler(handler);
+        }
+        threads.add(t);
+        started.incrementAndGet();
+    }
+
+    private static boolean ownedByApp(ClassLoader l, ClassLoader appLoader) {
+        for (ClassLoader c = l; c != null; c = c.getParent()) {
+            if (c == appLoader) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A thread factory that makes app threads named {@code <app>/pool-N-thread-M}. */
+    ThreadFactory newFactory() {
+        String poolPrefix = prefix + "pool-" + pools.incrementAndGet() + "-thread-";
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, poolPrefix + n.incrementAndGet());
+            adopt(t);
+            return t;
+        };
+    }
+
+    /** A factory for the threads of an app's fork-join pools. */
+    ForkJoinPool.ForkJoinWorkerThreadFactory forkJoinFactory() {
+        return pool -> {
+            ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {
+            };
+            adopt(t);
+            return t;
+        };
+    }
+
+    /** The app's own common pool, made on first use. */
+    ForkJoinPool commonPool() {
+        ForkJoinPool p = commonPool;
+        if (p == null) {
+            synchronized (this) {
+                p = commonPool;
+                if (p == null) {
+                    p = new ForkJoinPool(Math.max(1, context.processors()), forkJoinFactory(), handler, false);
+                    commonPool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** A name for a timer thread: {@code <app>/Timer-N}. */
+    String timerName() {
+        return prefix + "Timer-" + timers.incrementAndGet();
+    }
+
+    String prefixed(String name) {
+        return name.startsWith(prefix) ? name : prefix + name;
+    }
+
+    /** How many threads the app has started, in all. */
+    public int startedCount() {
+        return started.get();
+    }
+
+    /**
+     * The app's threads that are alive: those it started through the container, and any other thread whose context
+     * class loader is the app's (threads the JDK made on its behalf).
+     */
+    public List<Thread> live() {
+        List<Thread> out = new ArrayList<>();
+        synchronized (threads) {
+            for (Thread t : threads) {
+                if (t.isAlive()) {
+                    out.add(t);
+                }
+            }
+        }
+        ClassLoader appLoader = context.loader();
+        if (appLoader != null) {
+            for (Thread t : allPlatformThreads()) {
+                if (t.isAlive() && !out.contains(t) && ownedByApp(t.getContextClassLoader(), appLoader)) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stops the app's pool and interrupts its live threads; reports those that remain. */
+    void stop() {
+        ForkJoinPool p = commonPool;
+        if (p != null) {
+            p.shutdownNow();
+        }
+        Thread self = Thread.currentThread();
+        List<Thread> alive = live();
+        alive.remove(self);
+        alive.forEach(Thread::interrupt);
+        if (!alive.isEmpty()) {
+            LOG.info("app '{}': interrupted {} thread(s) still running at unload: {}", context.app(), alive.size(),
+                    alive.stream().map(Thread::getName).toList());
+        }
+    }
+
+    private void uncaught(Thread t, Throwable e) {
+        Thread.UncaughtExceptionHandler appDefault = context.uncaughtHandler();
+        if (appDefault != null) {
+            appDefault.uncaughtException(t, e);
+            return;
+        }
+        if (e instanceof AppExitError) {
+            return;
+        }
+        PrintStream err = context.stdio().err();
+        err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace(err);
+    }
+
+    private static List<Thread> allPlatformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] buffer = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(buffer, true);
+        List<Thread> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(buffer[i]);
+        }
+        return out;
+    }
+}

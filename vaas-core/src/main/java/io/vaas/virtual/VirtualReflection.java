@@ -1,0 +1,131 @@
+package io.vaas.virtual;
+
+import io.vaas.rewrite.Rule;
+import io.vaas.rewrite.Rules;
+import net.bytebuddy.jar.asm.Type;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Member;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where rewritten app code lands for reflection on members the rewriter redirects: {@code Method.invoke},
+ * {@code Field.get}, {@code Lookup.findStatic/findVirtual/findStaticGetter/unreflect/unreflectGetter} reach the
+ * app's virtual version, as a direct call would. Reflection on any other member behaves as usual.
+ *
+ * <p>Every method takes the calling class last; it names the app. Not for direct use.
+ */
+public final class VirtualReflection {
+
+    private static final Rules RULES = Rules.standard();
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+    private static final Map<Rule, MethodHandle> TARGETS = new ConcurrentHashMap<>();
+
+    private VirtualReflection() {
+    }
+
+    public static Object invoke(Method m, Object target, Object[] args, Class<?> caller)
+            throws IllegalAccessException, InvocationTargetException {
+        MethodHandle redirect = redirect(m, m.getName(), Type.getMethodDescriptor(m), caller);
+        if (redirect == null) {
+            return m.invoke(target, args);
+        }
+        Object[] given = args == null ? new Object[0] : args;
+        Object[] full;
+        if (Modifier.isStatic(m.getModifiers())) {
+            full = given;
+        } else {
+            full = new Object[given.length + 1];
+            full[0] = target;
+            System.arraycopy(given, 0, full, 1, given.length);
+        }
+        try {
+            return redirect.invokeWithArguments(full);
+        } catch (Throwable t) {
+            throw new InvocationTargetException(t);
+        }
+    }
+
+    public static Object get(Field f, Object target, Class<?> caller) throws IllegalAccessException {
+        MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
+        if (redirect == null) {
+            return f.get(target);
+        }
+        try {
+            return redirect.invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public static MethodHandle findStatic(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
+                                          Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
+        MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
+        return redirect != null ? redirect : lookup.findStatic(refc, name, type);
+    }
+
+    public static MethodHandle findVirtual(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
+                                           Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
+        MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
+        return redirect != null ? redirect : lookup.findVirtual(refc, name, type);
+    }
+
+    public static MethodHandle findStaticGetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                                Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        MethodHandle redirect = redirect(refc, name, Type.getDescriptor(type), caller);
+        return redirect != null ? redirect : lookup.findStaticGetter(refc, name, type);
+    }
+
+    public static MethodHandle unreflect(MethodHandles.Lookup lookup, Method m, Class<?> caller)
+            throws IllegalAccessException {
+        MethodHandle redirect = redirect(m, m.getName(), Type.getMethodDescriptor(m), caller);
+        return redirect != null ? redirect : lookup.unreflect(m);
+    }
+
+    public static MethodHandle unreflectGetter(MethodHandles.Lookup lookup, Field f, Class<?> caller)
+            throws IllegalAccessException {
+        MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
+        return redirect != null ? redirect : lookup.unreflectGetter(f);
+    }
+
+    private static MethodHandle redirect(Member member, String name, String desc, Class<?> caller) {
+        return redirect(member.getDeclaringClass(), name, desc, caller);
+    }
+
+    /** The app's virtual version of {@code owner.name desc}, bound to the caller; null when the member is not redirected. */
+    private static MethodHandle redirect(Class<?> owner, String name, String desc, Class<?> caller) {
+        ClassLoader l = owner.getClassLoader();
+        if (l != null && l != PLATFORM) {
+            return null;
+        }
+        Rule rule = RULES.find(Type.getInternalName(owner), name, desc);
+        if (rule == null || !(rule.action() instanceof Rule.Redirect)) {
+            return null;
+        }
+        AppContext.of(caller);
+        MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
+        return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+    }
+
+    private static MethodHandle resolve(Rule rule) {
+        Rule.Redirect r = (Rule.Redirect) rule.action();
+        try {
+            Class<?> targetClass = Class.forName(r.targetOwner().replace('/', '.'), true,
+                    VirtualReflection.class.getClassLoader());
+            MethodType type = MethodType.fromMethodDescriptorString(r.targetDesc(), VirtualReflection.class.getClassLoader());
+            return MethodHandles.publicLookup().findStatic(targetClass, r.targetName(), type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the rule for " + rule.owner() + "." + rule.name() + rule.desc()
+                    + " points at a missing method " + r.targetOwner() + "." + r.targetName() + r.targetDesc(), e);
+        }
+    }
+}
