@@ -28,6 +28,18 @@ final class BenchApps {
                 + "root first, or pass -Dvaas.bench.apps=<apps folder>");
     }
 
+    /** The Guava 33 jar the modern Guava example app bundles: a real library to rewrite. */
+    static Path guavaJar() {
+        Path apps = helloJar().getParent();
+        Path lib = apps.resolveSibling("../guava-modern-app/target/classes/lib").normalize();
+        try (var files = java.nio.file.Files.list(lib)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("guava-33")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no guava-33 jar in " + lib));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot list " + lib + "; build the example apps first", e);
+        }
+    }
+
     private static Path require(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist; build the example apps first");

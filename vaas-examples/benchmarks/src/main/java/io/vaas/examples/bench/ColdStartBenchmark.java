@@ -40,22 +40,26 @@ public class ColdStartBenchmark {
 
     private Path jar;
     private Vaas vaas;
+    private Vaas uncached;
     private URLClassLoader plain;
 
     @Setup(Level.Trial)
     public void start() {
         jar = BenchApps.helloJar();
         vaas = Vaas.builder().build();
+        uncached = Vaas.builder().rewriteCacheBytes(0).build();
     }
 
     @TearDown(Level.Trial)
     public void stop() {
         vaas.close();
+        uncached.close();
     }
 
     @TearDown(Level.Invocation)
     public void unload() throws IOException {
         vaas.undeploy("hello");
+        uncached.undeploy("hello");
         if (plain != null) {
             plain.close();
             plain = null;
@@ -67,6 +71,13 @@ public class ColdStartBenchmark {
     public Object vaasDeployAndFirstCall() {
         vaas.deploy(AppSpec.of(jar));
         return vaas.rpc("hello.ping");
+    }
+
+    /** The same, with a rewrite cache that keeps nothing: every deploy rewrites the app's classes again. */
+    @Benchmark
+    public Object vaasDeployAndFirstCallWithoutRewriteCache() {
+        uncached.deploy(AppSpec.of(jar));
+        return uncached.rpc("hello.ping");
     }
 
     /** The baseline: a fresh URLClassLoader on the same jar, load the class, instantiate it, call ping reflectively. */

@@ -50,6 +50,7 @@ public final class EmbeddedHost {
             call(out, "rpc  hello.add {a:1, b:2}", () -> vaas.rpc("hello.add", Map.of("a", 1, "b", 2)));
             call(out, "rpc  hello.ping", () -> vaas.rpc("hello.ping"));
             show(out, "http hello GET /hello/world?greeting=hi", vaas.http("hello", HttpRequest.get("/hello/world?greeting=hi")));
+            show(out, "http hello GET /hello/world", vaas.http("hello", HttpRequest.get("/hello/world")));
             show(out, "http hello GET /divide/7/2", vaas.http("hello", HttpRequest.get("/divide/7/2")));
             show(out, "http hello GET /divide/7/0", vaas.http("hello", HttpRequest.get("/divide/7/0")));
             show(out, "http hello GET /nowhere", vaas.http("hello", HttpRequest.get("/nowhere")));

@@ -40,6 +40,7 @@ class SideBySideTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("rpc  hello.add {a:1, b:2} -> 3")
                 .contains("GET /hello/world?greeting=hi -> 200 {")
+                .contains("GET /hello/world -> 200 {").contains("\"greeting\":\"hi\"")
                 .contains("GET /divide/7/0 -> 400")
                 .contains("guava=16.0.1").contains("guava=33.5.0-jre")
                 .contains("rpc  nobody.home -> error 404 no_such_app")

@@ -14,11 +14,17 @@ public class Hello {
     public record AddArgs(int a, int b) {
     }
 
-    /** {@code GET /hello/{name}?greeting=hi} answers {@code {"hello": name, "greeting": greeting}}. */
+    /**
+     * {@code GET /hello/{name}?greeting=hi} answers {@code {"hello": name, "greeting": greeting}}; without the query
+     * parameter the greeting comes from the app's environment variable {@code GREETING} (its {@code vaas.json}).
+     */
     @VaasServer(type = ServerType.HTTP, method = "GET", route = "/hello/{name}")
     public Map<String, String> hello(HttpParams p) {
         String greeting = p.req().queryParam("greeting");
-        return Map.of("hello", p.req().params().get("name"), "greeting", greeting == null ? "hello" : greeting);
+        if (greeting == null) {
+            greeting = System.getenv().getOrDefault("GREETING", "hello");
+        }
+        return Map.of("hello", p.req().params().get("name"), "greeting", greeting);
     }
 
     /** {@code hello.add} with {@code {"a": 1, "b": 2}} returns 3. */

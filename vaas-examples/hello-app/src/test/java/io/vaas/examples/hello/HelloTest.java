@@ -32,6 +32,17 @@ class HelloTest {
     }
 
     @Test
+    void greetingComesFromTheAppsEnvironment(AppHandle app) {
+        assertThat(app.http(HttpRequest.get("/hello/world")).bodyText()).contains("\"greeting\":\"hi\"");
+    }
+
+    @Test
+    @VaasTest(env = "GREETING=bonjour")
+    void theTestCanSetTheEnvironment(AppHandle app) {
+        assertThat(app.http(HttpRequest.get("/hello/world")).bodyText()).contains("\"greeting\":\"bonjour\"");
+    }
+
+    @Test
     void divisionByZeroIsABadRequest(AppHandle app) {
         assertThat(app.http(HttpRequest.get("/divide/7/2")).bodyText()).contains("\"quotient\":3");
         HttpResponse r = app.http(HttpRequest.get("/divide/7/0"));
