@@ -118,7 +118,8 @@ class VirtualGlobalsTest {
 
                         @VaasServer(type = ServerType.RPC) public String hook(String text) {
                             Thread hook = new Thread(() -> System.out.println("hook " + text));
-                            Runtime.getRuntime().addShutdownHook(hook);
+                            Consumer<Thread> addHook = Runtime.getRuntime()::addShutdownHook;
+                            addHook.accept(hook);
                             Thread removed = new Thread(() -> System.out.println("removed hook"));
                             Runtime.getRuntime().addShutdownHook(removed);
                             return String.valueOf(Runtime.getRuntime().removeShutdownHook(removed));
@@ -136,8 +137,13 @@ class VirtualGlobalsTest {
                             out.put("ref", ref.get().toLanguageTag());
                             out.put("zone", TimeZone.getDefault().getID());
                             out.put("thread", inThread(() -> Locale.getDefault().toLanguageTag()));
-                            out.put("systemLoaderIsMine", String.valueOf(ClassLoader.getSystemClassLoader() == Globals.class.getClassLoader()));
+                            Supplier<ClassLoader> system = ClassLoader::getSystemClassLoader;
+                            IntSupplier cpus = Runtime.getRuntime()::availableProcessors;
+                            out.put("systemLoaderIsMine", String.valueOf(ClassLoader.getSystemClassLoader() == Globals.class.getClassLoader()
+                                    && system.get() == Globals.class.getClassLoader()));
                             out.put("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
+                            out.put("processorsRef", String.valueOf(cpus.getAsInt()));
+                            out.put("zoneThread", inThread(() -> TimeZone.getDefault().getID()));
                             return out;
                         }
 
@@ -339,7 +345,8 @@ class VirtualGlobalsTest {
         assertThat(a).containsEntry("locale", "fr-FR").containsEntry("format", "fr-FR").containsEntry("ref", "fr-FR")
                 .containsEntry("zone", "Asia/Tokyo").containsEntry("thread", "fr-FR")
                 .containsEntry("systemLoaderIsMine", "true")
-                .containsEntry("processors", "1");
+                .containsEntry("processors", "1").containsEntry("processorsRef", "1")
+                .containsEntry("zoneThread", "Asia/Tokyo");
         Map<String, String> b = (Map<String, String>) vaas.rpc("b.defaults", "");
         assertThat(b).containsEntry("locale", hostLocale.toLanguageTag()).containsEntry("zone", hostZone.getID())
                 .containsEntry("processors", String.valueOf(Math.min(4, Runtime.getRuntime().availableProcessors())));
