@@ -40,6 +40,19 @@ class IsolationTest {
                             }
                         }
                         @VaasServer(type = ServerType.RPC)
+                        public String loadReflectively(String className) {
+                            try {
+                                // Class.forName is caller-sensitive: invoked reflectively it must still resolve
+                                // with the app's loader, not with whatever code performs the reflection.
+                                Object c = Class.class.getMethod("forName", String.class).invoke(null, className);
+                                return "loaded " + c;
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                return "CNFE via reflection: " + e.getCause().getClass().getSimpleName();
+                            } catch (ReflectiveOperationException e) {
+                                return "failed: " + e;
+                            }
+                        }
+                        @VaasServer(type = ServerType.RPC)
                         public String loadViaTccl(String className) {
                             try {
                                 Thread.currentThread().getContextClassLoader().loadClass(className);
@@ -125,6 +138,8 @@ class IsolationTest {
                     .contains("app 'probe'")
                     .contains("lib/");
             assertThat(vaas.rpc("probe.loadViaTccl", hostClass)).as(hostClass).isEqualTo("CNFE");
+            assertThat(vaas.rpc("probe.loadReflectively", hostClass)).as(hostClass)
+                    .isEqualTo("CNFE via reflection: ClassNotFoundException");
         }
     }
 

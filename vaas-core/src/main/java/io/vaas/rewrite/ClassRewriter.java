@@ -27,12 +27,17 @@ import java.util.Map;
 final class ClassRewriter extends ClassVisitor {
 
     private static final String OBSERVE_DESC = "(Ljava/lang/Object;Ljava/lang/Class;)V";
+    private static final String INVOKE_DESC = "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
+    private static final String PLAN_DESC = "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;Ljava/lang/Class;)[Ljava/lang/Object;";
+    private static final String INVOKE_BRIDGE = "vaas$invoke";
 
     private final Rules rules;
     private final Map<String, Bridge> bridges = new LinkedHashMap<>();
     private String className;
     private boolean isInterface;
+    private int major;
     private boolean changed;
+    private Rule.ReflectiveInvoke invokeBridge;
 
     private record Bridge(String name, String desc, Handle original) {
     }
@@ -51,7 +56,7 @@ final class ClassRewriter extends ClassVisitor {
         className = name;
         isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
         // Rewritten code loads the calling class with ldc, which class files older than Java 5 cannot do.
-        int major = version & 0xFFFF;
+        major = version & 0xFFFF;
         int v = major < Opcodes.V1_5 ? Opcodes.V1_5 : version;
         if (v != version) {
             changed = true;
@@ -68,6 +73,9 @@ final class ClassRewriter extends ClassVisitor {
     public void visitEnd() {
         for (Bridge b : bridges.values()) {
             emitBridge(b);
+        }
+        if (invokeBridge != null) {
+            emitInvokeBridge(invokeBridge);
         }
         super.visitEnd();
     }
@@ -107,6 +115,15 @@ final class ClassRewriter extends ClassVisitor {
                     emitPush(mv, p);
                 }
                 mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
+            }
+            case Rule.ReflectiveInvoke ri -> {
+                if (opcode != Opcodes.INVOKEVIRTUAL || (isInterface && major < Opcodes.V1_8)) {
+                    // An interface older than Java 8 cannot hold a static bridge; leave the call as it is.
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                invokeBridge = ri;
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, INVOKE_BRIDGE, INVOKE_DESC, isInterface);
             }
             case Observe obs -> {
                 mv.visitInsn(Opcodes.DUP);
@@ -224,6 +241,35 @@ final class ClassRewriter extends ClassVisitor {
             default -> throw new IllegalStateException("no bridge for handle kind " + h.getTag());
         }
         mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code vaas$invoke(method, receiver, args)}: plan, then {@code Method.invoke} from this class. */
+    private void emitInvokeBridge(Rule.ReflectiveInvoke ri) {
+        MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                INVOKE_BRIDGE, INVOKE_DESC, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitVarInsn(Opcodes.ALOAD, 2);
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, ri.targetOwner(), ri.targetName(), PLAN_DESC, false);
+        mv.visitVarInsn(Opcodes.ASTORE, 3);
+        mv.visitVarInsn(Opcodes.ALOAD, 3);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/reflect/Method");
+        mv.visitVarInsn(Opcodes.ALOAD, 3);
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitVarInsn(Opcodes.ALOAD, 3);
+        mv.visitInsn(Opcodes.ICONST_2);
+        mv.visitInsn(Opcodes.AALOAD);
+        mv.visitTypeInsn(Opcodes.CHECKCAST, "[Ljava/lang/Object;");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
+                "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+        mv.visitInsn(Opcodes.ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

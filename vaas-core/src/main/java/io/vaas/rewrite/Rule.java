@@ -49,6 +49,16 @@ public record Rule(String owner, String name, String desc, Kind kind, Action act
     public record Observe(String targetOwner, String targetName) implements Action {
     }
 
+    /**
+     * {@code Method.invoke}: the call goes to a synthetic bridge in the calling class, which asks
+     * {@code targetOwner.targetName(method, receiver, args, caller)} for a plan (the method, receiver and arguments
+     * to use: the member's virtual version when it is redirected, else the call as given) and performs the
+     * {@code Method.invoke} itself, so that caller-sensitive methods invoked reflectively still see the app's class
+     * as their caller.
+     */
+    public record ReflectiveInvoke(String targetOwner, String targetName) implements Action {
+    }
+
     /** One instruction of an {@link Extend}. */
     public sealed interface Push {
     }

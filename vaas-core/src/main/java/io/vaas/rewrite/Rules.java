@@ -251,7 +251,8 @@ public final class Rules {
         // Reflection on the members above reaches their virtual versions too.
         String mh = "Ljava/lang/invoke/MethodHandle;";
         String lookup = "java/lang/invoke/MethodHandles$Lookup";
-        t.instanceCall("java/lang/reflect/Method", "invoke", "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", REFLECTION);
+        t.rules.add(new Rule("java/lang/reflect/Method", "invoke", "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;",
+                Kind.METHOD, new Rule.ReflectiveInvoke(REFLECTION, "plan")));
         t.instanceCall("java/lang/reflect/Field", "get", "(Ljava/lang/Object;)Ljava/lang/Object;", REFLECTION);
         t.instanceCall(lookup, "findStatic", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
         t.instanceCall(lookup, "findVirtual", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);

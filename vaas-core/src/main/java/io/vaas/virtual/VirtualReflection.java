@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -16,7 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where rewritten app code lands for reflection on members the rewriter redirects: {@code Method.invoke},
+ * Where rewritten app code lands for reflection on members the rewriter redirects: {@code Method.invoke} (through a
+ * bridge in the calling class, see {@link #plan}),
  * {@code Field.get}, {@code Lookup.findStatic/findVirtual/findStaticGetter/unreflect/unreflectGetter} reach the
  * app's virtual version, as a direct call would. Reflection on any other member behaves as usual.
  *
@@ -27,30 +27,32 @@ public final class VirtualReflection {
     private static final Rules RULES = Rules.standard();
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
     private static final Map<Rule, MethodHandle> TARGETS = new ConcurrentHashMap<>();
+    private static final Map<Rule, Method> TARGET_METHODS = new ConcurrentHashMap<>();
 
     private VirtualReflection() {
     }
 
-    public static Object invoke(Method m, Object target, Object[] args, Class<?> caller)
-            throws IllegalAccessException, InvocationTargetException {
-        MethodHandle redirect = redirect(m, m.getName(), Type.getMethodDescriptor(m), caller);
-        if (redirect == null) {
-            return m.invoke(target, args);
+    /**
+     * What a rewritten {@code m.invoke(target, args)} performs, as {@code {method, receiver, arguments}}: the call as
+     * given, or for a redirected member its virtual version with the receiver first and the caller last. The
+     * caller's own bridge performs the {@code Method.invoke}, so caller-sensitive methods see the app's class.
+     */
+    public static Object[] plan(Method m, Object target, Object[] args, Class<?> caller) {
+        AppContext.of(caller);
+        Rule rule = m == null ? null : redirectRule(m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m));
+        if (rule == null) {
+            return new Object[] {m, target, args};
         }
         Object[] given = args == null ? new Object[0] : args;
-        Object[] full;
-        if (Modifier.isStatic(m.getModifiers())) {
-            full = given;
-        } else {
-            full = new Object[given.length + 1];
-            full[0] = target;
-            System.arraycopy(given, 0, full, 1, given.length);
+        boolean isStatic = Modifier.isStatic(m.getModifiers());
+        Object[] full = new Object[given.length + (isStatic ? 1 : 2)];
+        int at = 0;
+        if (!isStatic) {
+            full[at++] = target;
         }
-        try {
-            return redirect.invokeWithArguments(full);
-        } catch (Throwable t) {
-            throw new InvocationTargetException(t);
-        }
+        System.arraycopy(given, 0, full, at, given.length);
+        full[full.length - 1] = caller;
+        return new Object[] {TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod), null, full};
     }
 
     public static Object get(Field f, Object target, Class<?> caller) throws IllegalAccessException {
@@ -101,19 +103,38 @@ public final class VirtualReflection {
         return redirect(member.getDeclaringClass(), name, desc, caller);
     }
 
-    /** The app's virtual version of {@code owner.name desc}, bound to the caller; null when the member is not redirected. */
-    private static MethodHandle redirect(Class<?> owner, String name, String desc, Class<?> caller) {
+    /** The redirect rule of a JDK member, or null. */
+    private static Rule redirectRule(Class<?> owner, String name, String desc) {
         ClassLoader l = owner.getClassLoader();
         if (l != null && l != PLATFORM) {
             return null;
         }
         Rule rule = RULES.find(Type.getInternalName(owner), name, desc);
-        if (rule == null || !(rule.action() instanceof Rule.Redirect)) {
+        return rule != null && rule.action() instanceof Rule.Redirect ? rule : null;
+    }
+
+    /** The app's virtual version of {@code owner.name desc}, bound to the caller; null when the member is not redirected. */
+    private static MethodHandle redirect(Class<?> owner, String name, String desc, Class<?> caller) {
+        Rule rule = redirectRule(owner, name, desc);
+        if (rule == null) {
             return null;
         }
         AppContext.of(caller);
         MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
         return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+    }
+
+    private static Method resolveMethod(Rule rule) {
+        Rule.Redirect r = (Rule.Redirect) rule.action();
+        try {
+            Class<?> targetClass = Class.forName(r.targetOwner().replace('/', '.'), true,
+                    VirtualReflection.class.getClassLoader());
+            MethodType type = MethodType.fromMethodDescriptorString(r.targetDesc(), VirtualReflection.class.getClassLoader());
+            return targetClass.getMethod(r.targetName(), type.parameterArray());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the rule for " + rule.owner() + "." + rule.name() + rule.desc()
+                    + " points at a missing method " + r.targetOwner() + "." + r.targetName() + r.targetDesc(), e);
+        }
     }
 
     private static MethodHandle resolve(Rule rule) {
