@@ -132,6 +132,56 @@ class RewriterTest {
     }
 
     @Test
+    void ldcMethodHandleConstantsReachTheVirtualVersion() {
+        // javac never emits an ldc of a method handle; other compilers and bytecode tools do.
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "ldc/Ldc", null, "java/lang/Object", null);
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor env = cw.visitMethod(Opcodes.ACC_PUBLIC, "env", "(Ljava/lang/String;)Ljava/lang/String;", null,
+                new String[] {"java/lang/Throwable"});
+        AnnotationVisitor ann = env.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
+        ann.visitEnum("type", "Lio/vaas/api/ServerType;", "RPC");
+        ann.visitEnd();
+        env.visitCode();
+        env.visitLdcInsn(new net.bytebuddy.jar.asm.Handle(Opcodes.H_INVOKESTATIC, "java/lang/System", "getenv",
+                "(Ljava/lang/String;)Ljava/lang/String;", false));
+        env.visitVarInsn(Opcodes.ALOAD, 1);
+        env.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact",
+                "(Ljava/lang/String;)Ljava/lang/String;", false);
+        env.visitInsn(Opcodes.ARETURN);
+        env.visitMaxs(0, 0);
+        env.visitEnd();
+        MethodVisitor out = cw.visitMethod(Opcodes.ACC_PUBLIC, "sameOut", "()Z", null, new String[] {"java/lang/Throwable"});
+        AnnotationVisitor ann2 = out.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
+        ann2.visitEnum("type", "Lio/vaas/api/ServerType;", "RPC");
+        ann2.visitEnd();
+        out.visitCode();
+        out.visitLdcInsn(new net.bytebuddy.jar.asm.Handle(Opcodes.H_GETSTATIC, "java/lang/System", "out",
+                "Ljava/io/PrintStream;", false));
+        out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact",
+                "()Ljava/io/PrintStream;", false);
+        out.visitFieldInsn(Opcodes.GETSTATIC, "java/lang/System", "out", "Ljava/io/PrintStream;");
+        out.visitMethodInsn(Opcodes.INVOKESTATIC, "java/util/Objects", "equals", "(Ljava/lang/Object;Ljava/lang/Object;)Z", false);
+        out.visitInsn(Opcodes.IRETURN);
+        out.visitMaxs(0, 0);
+        out.visitEnd();
+        cw.visitEnd();
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.inMemory("ldc", Map.of("ldc/Ldc.class", cw.toByteArray())).env("COLOR", "green"));
+            assertThat(vaas.rpc("ldc.env", "COLOR")).isEqualTo("green");
+            assertThat(vaas.rpc("ldc.env", "PATH")).isNull();
+            assertThat(vaas.rpc("ldc.sameOut")).isEqualTo(true);
+            assertThat(System.out).isNotSameAs(vaas.instance("ldc").context().stdio().out());
+        }
+    }
+
+    @Test
     void classFilesOlderThanJava5AreUpgradedSoTheyCanNameTheirCaller() {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V1_4, Opcodes.ACC_PUBLIC, "old/Old", null, "java/lang/Object", null);

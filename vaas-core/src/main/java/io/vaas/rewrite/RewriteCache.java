@@ -4,19 +4,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Rewritten class files by key (content hash plus rules version): in memory, least recently used first out past a
- * byte budget, and optionally in a folder so a restarted host skips the pass too. An empty entry means "the class
- * needed no change".
+ * Rewritten class files by their original bytes and the rules version: in memory (least recently used out past a
+ * byte budget), and optionally in a folder, keyed by SHA-256, so a restarted host skips the pass too. An empty
+ * result means "the class needed no change".
+ *
+ * <p>In memory the original bytes are kept and compared in full, so a hit costs a hash of the bytes and one
+ * comparison; the SHA-256 is computed only when the folder is consulted.
  */
 public final class RewriteCache {
 
@@ -25,9 +33,27 @@ public final class RewriteCache {
     /** The default in-memory budget: 64 MiB. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
+    /** An original class file under one rules version; equal when both are. */
+    private record Key(String rulesVersion, byte[] original, int hash) {
+        static Key of(String rulesVersion, byte[] original) {
+            return new Key(rulesVersion, original, 31 * rulesVersion.hashCode() + Arrays.hashCode(original));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && hash == k.hash && rulesVersion.equals(k.rulesVersion)
+                    && Arrays.equals(original, k.original);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
     private final long maxBytes;
     private final Path folder;
-    private final LinkedHashMap<String, byte[]> memory = new LinkedHashMap<>(256, 0.75f, true);
+    private final LinkedHashMap<Key, byte[]> memory = new LinkedHashMap<>(256, 0.75f, true);
     private long bytes;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -52,40 +78,45 @@ public final class RewriteCache {
         return new RewriteCache(maxBytes, folder.toAbsolutePath());
     }
 
-    /** The bytes stored under {@code key}, or null. */
-    public byte[] get(String key) {
+    /** The result kept in memory for {@code original}, or null. Does not count as a hit or miss. */
+    byte[] inMemory(String rulesVersion, byte[] original) {
         synchronized (memory) {
-            byte[] b = memory.get(key);
+            byte[] b = memory.get(Key.of(rulesVersion, original));
             if (b != null) {
                 hits.incrementAndGet();
-                return b;
             }
+            return b;
         }
+    }
+
+    /** The result kept in the folder for {@code original} (then also kept in memory), or null; counts a miss. */
+    byte[] onDisk(String rulesVersion, byte[] original) {
         if (folder != null) {
+            Path file = file(rulesVersion, original);
             try {
-                byte[] b = Files.readAllBytes(file(key));
-                remember(key, b);
+                byte[] b = Files.readAllBytes(file);
+                remember(rulesVersion, original, b);
                 hits.incrementAndGet();
                 return b;
             } catch (NoSuchFileException absent) {
                 // A miss.
             } catch (IOException e) {
-                LOG.warn("rewrite cache: cannot read {}: {}", file(key), e.toString());
+                LOG.warn("rewrite cache: cannot read {}: {}", file, e.toString());
             }
         }
         misses.incrementAndGet();
         return null;
     }
 
-    /** Stores {@code value} under {@code key}. */
-    public void put(String key, byte[] value) {
-        remember(key, value);
+    /** Keeps {@code result} for {@code original}, in memory and in the folder. */
+    void put(String rulesVersion, byte[] original, byte[] result) {
+        remember(rulesVersion, original, result);
         if (folder != null) {
-            Path target = file(key);
+            Path target = file(rulesVersion, original);
             try {
                 Files.createDirectories(target.getParent());
                 Path tmp = Files.createTempFile(target.getParent(), "rw", ".tmp");
-                Files.write(tmp, value);
+                Files.write(tmp, result);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -97,29 +128,41 @@ public final class RewriteCache {
         }
     }
 
-    private void remember(String key, byte[] value) {
+    private void remember(String rulesVersion, byte[] original, byte[] result) {
+        long size = (long) original.length + result.length;
+        if (size > maxBytes) {
+            return;
+        }
         synchronized (memory) {
-            byte[] old = memory.put(key, value);
-            bytes += value.length - (old == null ? 0 : old.length);
+            byte[] old = memory.put(Key.of(rulesVersion, original), result);
+            bytes += size - (old == null ? 0 : original.length + old.length);
             var it = memory.entrySet().iterator();
             while (bytes > maxBytes && it.hasNext()) {
-                Map.Entry<String, byte[]> eldest = it.next();
-                bytes -= eldest.getValue().length;
+                Map.Entry<Key, byte[]> eldest = it.next();
+                bytes -= eldest.getKey().original().length + eldest.getValue().length;
                 it.remove();
             }
         }
     }
 
-    private Path file(String key) {
-        return folder.resolve(key.substring(0, 2)).resolve(key.substring(2) + ".class");
+    private Path file(String rulesVersion, byte[] original) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(rulesVersion.getBytes(StandardCharsets.US_ASCII));
+            md.update(original);
+            String key = HexFormat.of().formatHex(md.digest());
+            return folder.resolve(key.substring(0, 2)).resolve(key.substring(2) + ".class");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** How many lookups found an entry. */
+    /** How many lookups found an entry, in memory or in the folder. */
     public long hits() {
         return hits.get();
     }
 
-    /** How many lookups found none. */
+    /** How many classes had to be rewritten because no entry was found. */
     public long misses() {
         return misses.get();
     }

@@ -4,13 +4,10 @@ import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Rewrites guest classes as their loader defines them: one ASM pass per class, skipped entirely for classes whose
- * constant pool names no ruled class, and cached by content hash and rules version.
+ * constant pool names no ruled class, and cached by content and rules version ({@link RewriteCache}).
  *
  * <p>Thread-safe; one rewriter serves every app of a container.
  */
@@ -46,6 +43,11 @@ public final class Rewriter {
      * @throws RewriteException if the class is malformed or names the runtime-support package itself
      */
     public byte[] rewrite(String className, byte[] bytes) {
+        String version = rules.version();
+        byte[] remembered = cache.inMemory(version, bytes);
+        if (remembered != null) {
+            return remembered.length == 0 ? bytes : remembered;
+        }
         if (indexOf(bytes, SUPPORT) >= 0) {
             throw new RewriteException("class " + className + " refers to io.vaas.virtual, the container's runtime "
                     + "support for rewritten code; guest code may not use it directly", null);
@@ -59,13 +61,12 @@ public final class Rewriter {
         } catch (RuntimeException e) {
             throw new RewriteException("class " + className + " is not a valid class file: " + e, e);
         }
-        String key = key(bytes);
-        byte[] cached = cache.get(key);
-        if (cached != null) {
-            return cached.length == 0 ? bytes : cached;
+        byte[] stored = cache.onDisk(version, bytes);
+        if (stored != null) {
+            return stored.length == 0 ? bytes : stored;
         }
         byte[] result = transform(className, reader);
-        cache.put(key, result == null ? new byte[0] : result);
+        cache.put(version, bytes, result == null ? new byte[0] : result);
         return result == null ? bytes : result;
     }
 
@@ -101,17 +102,6 @@ public final class Rewriter {
             }
         }
         return false;
-    }
-
-    private String key(byte[] bytes) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(rules.version().getBytes(StandardCharsets.US_ASCII));
-            md.update(bytes);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

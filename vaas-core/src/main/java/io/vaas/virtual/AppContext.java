@@ -17,12 +17,13 @@ public final class AppContext {
     private final String version;
     private final Map<String, String> env;
     private final Properties initialProperties;
-    private volatile Properties properties;
+    private Properties properties;
     private final int processors;
-    private final AppStdio stdio;
+    private final OutputSink output;
+    private volatile AppStdio stdio;
     private final ShutdownHooks hooks;
     private final AppThreads threads;
-    private final AppDrivers drivers;
+    private volatile AppDrivers drivers;
     private volatile ClassLoader loader;
 
     private volatile Locale locale;
@@ -34,10 +35,14 @@ public final class AppContext {
     private volatile String exitHow;
 
     /**
+     * What an app uses of this (streams, drivers, its properties' copy, its time zone) is made on first use: most
+     * apps touch little of it, and creating a context is part of every cold start.
+     *
      * @param app        the app's name
      * @param version    the app's version
      * @param env        the environment variables granted to the app
-     * @param properties the system properties the app starts with
+     * @param properties the system properties the app starts with; the context keeps this object, the caller must
+     *                   not change it afterwards
      * @param processors what {@code Runtime.availableProcessors()} answers the app
      * @param output     where its standard output and error go
      */
@@ -46,18 +51,15 @@ public final class AppContext {
         this.app = app;
         this.version = version;
         this.env = Map.copyOf(env);
-        this.initialProperties = copy(properties);
-        this.properties = copy(properties);
+        this.initialProperties = properties;
         this.processors = processors;
-        this.stdio = new AppStdio(app, version, output);
+        this.output = output;
         this.hooks = new ShutdownHooks(this);
         this.threads = new AppThreads(this);
-        this.drivers = new AppDrivers(this);
         this.locale = Locale.getDefault();
         for (Locale.Category c : Locale.Category.values()) {
             categoryLocales.put(c, Locale.getDefault(c));
         }
-        this.timeZone = (TimeZone) TimeZone.getDefault().clone();
     }
 
     /**
@@ -104,11 +106,14 @@ public final class AppContext {
         return env;
     }
 
-    Properties properties() {
+    synchronized Properties properties() {
+        if (properties == null) {
+            properties = copy(initialProperties);
+        }
         return properties;
     }
 
-    void properties(Properties replacement) {
+    synchronized void properties(Properties replacement) {
         this.properties = replacement == null ? copy(initialProperties) : replacement;
     }
 
@@ -118,7 +123,17 @@ public final class AppContext {
 
     /** The app's standard streams. */
     public AppStdio stdio() {
-        return stdio;
+        AppStdio s = stdio;
+        if (s == null) {
+            synchronized (this) {
+                s = stdio;
+                if (s == null) {
+                    s = new AppStdio(app, version, output);
+                    stdio = s;
+                }
+            }
+        }
+        return s;
     }
 
     ShutdownHooks hooks() {
@@ -131,7 +146,17 @@ public final class AppContext {
     }
 
     AppDrivers drivers() {
-        return drivers;
+        AppDrivers d = drivers;
+        if (d == null) {
+            synchronized (this) {
+                d = drivers;
+                if (d == null) {
+                    d = new AppDrivers(this);
+                    drivers = d;
+                }
+            }
+        }
+        return d;
     }
 
     Locale locale() {
@@ -160,7 +185,8 @@ public final class AppContext {
     }
 
     TimeZone timeZone() {
-        return timeZone;
+        TimeZone z = timeZone;
+        return z == null ? TimeZone.getDefault() : z;
     }
 
     void timeZone(TimeZone zone) {
@@ -206,8 +232,12 @@ public final class AppContext {
     public void close(long hookMillis) {
         hooks.runAll(hookMillis);
         threads.stop();
-        drivers.deregisterAll();
-        stdio.flush();
+        if (drivers != null) {
+            drivers.deregisterAll();
+        }
+        if (stdio != null) {
+            stdio.flush();
+        }
     }
 
     private static Properties copy(Properties source) {
