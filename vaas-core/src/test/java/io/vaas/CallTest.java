@@ -24,6 +24,10 @@ class CallTest {
                     import java.util.*;
                     public class Calc {
                         public record AddArgs(int a, int b) {}
+                        public record Range(int from, int to) {
+                            public Range { if (from > to) throw new IllegalArgumentException("from > to"); }
+                        }
+                        @VaasServer(type = ServerType.RPC) public int width(Range r) { return r.to() - r.from(); }
                         public record Item(String name, int qty) {}
                         @VaasServer(type = ServerType.RPC) public int add(AddArgs args) { return args.a() + args.b(); }
                         @VaasServer(type = ServerType.RPC) public List<Item> items(Map<String, Integer> counts) {
@@ -88,6 +92,20 @@ class CallTest {
         assertThat(items).isEqualTo(List.of(Map.of("name", "cake", "qty", 1), Map.of("name", "tea", "qty", 2)));
         // Results are host values only: no guest class crosses back.
         assertThat(((List<?>) items).getFirst().getClass().getClassLoader()).isNull();
+    }
+
+    @Test
+    void recordArgumentsBindTheSameWhicheverBinderServesThem() {
+        // Exactly typed values take the direct record path; others go through Jackson: same results, same errors.
+        assertThat(vaas.rpc("calc.width", Map.of("from", 2, "to", 5))).isEqualTo(3);
+        assertThat(vaas.rpc("calc.width", Map.of("from", 2L, "to", "5"))).isEqualTo(3);
+        assertThat(vaas.rpc("calc.width", Map.of("from", 2, "to", 5.0))).isEqualTo(3);
+        assertThatThrownBy(() -> vaas.rpc("calc.width", Map.of("from", 5, "to", 2)))
+                .isInstanceOfSatisfying(VaasCallException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("from > to");
+        assertThatThrownBy(() -> vaas.rpc("calc.width", Map.of("from", 1, "to", 2, "by", 1)))
+                .isInstanceOfSatisfying(VaasCallException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("\"by\"");
     }
 
     @Test

@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -34,10 +37,16 @@ public final class JsonCodec {
 
     private final ClassLoader appLoader;
     private volatile ObjectMapper mapper;
+    private final Map<Class<?>, Optional<RecordBinder>> records = new ConcurrentHashMap<>();
 
     /** @param appLoader the loader of the app whose types this codec binds */
     public JsonCodec(ClassLoader appLoader) {
         this.appLoader = appLoader;
+    }
+
+    /** Whether values of {@code type} are plain JSON leaves. */
+    static boolean isPlainType(Class<?> type) {
+        return PLAIN.contains(type);
     }
 
     /** Whether {@code value} is a plain JSON leaf that needs no conversion. */
@@ -54,6 +63,20 @@ public final class JsonCodec {
         if (value != null && type instanceof Class<?> c && PLAIN.contains(value.getClass())
                 && (c == value.getClass() || c == Object.class || Primitives.wrap(c) == value.getClass())) {
             return value;
+        }
+        if (value instanceof Map<?, ?> && type instanceof Class<?> c && c.isRecord()) {
+            RecordBinder binder = records.computeIfAbsent(c, k -> Optional.ofNullable(RecordBinder.forType(k)))
+                    .orElse(null);
+            if (binder != null) {
+                try {
+                    Object bound = binder.bind(value);
+                    if (bound != RecordBinder.DECLINED) {
+                        return bound;
+                    }
+                } catch (ReflectiveOperationException e) {
+                    // The record's constructor refused the values (validation): Jackson reports it with the field.
+                }
+            }
         }
         ObjectMapper m = mapper();
         try {
