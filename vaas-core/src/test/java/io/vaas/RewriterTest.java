@@ -102,10 +102,10 @@ class RewriterTest {
                 .isInstanceOf(RewriteException.class).hasMessageContaining("class x.Broken");
     }
 
-    @Test
-    void classesThatFailVerificationNameAppAndClass() {
+    /** A public class {@code internalName} with a public no-argument constructor, generated as bytecode. */
+    private static ClassWriter routeClass(String internalName) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "bad/Bad", null, "java/lang/Object", null);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
@@ -113,11 +113,23 @@ class RewriterTest {
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        MethodVisitor v = cw.visitMethod(Opcodes.ACC_PUBLIC, "v", "()I", null, null);
-        AnnotationVisitor ann = v.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
+        return cw;
+    }
+
+    /** A public method annotated {@code @VaasServer(type = RPC)}, its code begun. */
+    private static MethodVisitor rpcRoute(ClassWriter cw, String name, String desc) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, name, desc, null, new String[] {"java/lang/Throwable"});
+        AnnotationVisitor ann = mv.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
         ann.visitEnum("type", "Lio/vaas/api/ServerType;", "RPC");
         ann.visitEnd();
-        v.visitCode();
+        mv.visitCode();
+        return mv;
+    }
+
+    @Test
+    void classesThatFailVerificationNameAppAndClass() {
+        ClassWriter cw = routeClass("bad/Bad");
+        MethodVisitor v = rpcRoute(cw, "v", "()I");
         v.visitFieldInsn(Opcodes.GETSTATIC, "java/lang/System", "out", "Ljava/io/PrintStream;");
         v.visitInsn(Opcodes.IRETURN);   // a reference returned as an int: the verifier must refuse it
         v.visitMaxs(0, 0);
@@ -134,21 +146,8 @@ class RewriterTest {
     @Test
     void ldcMethodHandleConstantsReachTheVirtualVersion() {
         // javac never emits an ldc of a method handle; other compilers and bytecode tools do.
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "ldc/Ldc", null, "java/lang/Object", null);
-        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor env = cw.visitMethod(Opcodes.ACC_PUBLIC, "env", "(Ljava/lang/String;)Ljava/lang/String;", null,
-                new String[] {"java/lang/Throwable"});
-        AnnotationVisitor ann = env.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
-        ann.visitEnum("type", "Lio/vaas/api/ServerType;", "RPC");
-        ann.visitEnd();
-        env.visitCode();
+        ClassWriter cw = routeClass("ldc/Ldc");
+        MethodVisitor env = rpcRoute(cw, "env", "(Ljava/lang/String;)Ljava/lang/String;");
         env.visitLdcInsn(new net.bytebuddy.jar.asm.Handle(Opcodes.H_INVOKESTATIC, "java/lang/System", "getenv",
                 "(Ljava/lang/String;)Ljava/lang/String;", false));
         env.visitVarInsn(Opcodes.ALOAD, 1);
@@ -157,11 +156,7 @@ class RewriterTest {
         env.visitInsn(Opcodes.ARETURN);
         env.visitMaxs(0, 0);
         env.visitEnd();
-        MethodVisitor out = cw.visitMethod(Opcodes.ACC_PUBLIC, "sameOut", "()Z", null, new String[] {"java/lang/Throwable"});
-        AnnotationVisitor ann2 = out.visitAnnotation(Type.getDescriptor(VaasServer.class), true);
-        ann2.visitEnum("type", "Lio/vaas/api/ServerType;", "RPC");
-        ann2.visitEnd();
-        out.visitCode();
+        MethodVisitor out = rpcRoute(cw, "sameOut", "()Z");
         out.visitLdcInsn(new net.bytebuddy.jar.asm.Handle(Opcodes.H_GETSTATIC, "java/lang/System", "out",
                 "Ljava/io/PrintStream;", false));
         out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact",

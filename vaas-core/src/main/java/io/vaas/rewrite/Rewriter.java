@@ -48,7 +48,7 @@ public final class Rewriter {
         if (remembered != null) {
             return remembered.length == 0 ? bytes : remembered;
         }
-        if (indexOf(bytes, SUPPORT) >= 0) {
+        if (ClassBytes.mentions(bytes, SUPPORT)) {
             throw new RewriteException("class " + className + " refers to io.vaas.virtual, the container's runtime "
                     + "support for rewritten code; guest code may not use it directly", null);
         }
@@ -102,18 +102,5 @@ public final class Rewriter {
             }
         }
         return false;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -6,6 +6,7 @@ import io.vaas.api.HttpRequest;
 import io.vaas.api.ServerType;
 import io.vaas.api.VaasServer;
 import io.vaas.load.AppArchive;
+import io.vaas.rewrite.ClassBytes;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -92,7 +93,7 @@ public final class RouteScanner {
                     continue;
                 }
                 byte[] bytes = own.read(entry);
-                if (bytes != null && contains(bytes, ANNOTATION)) {
+                if (bytes != null && ClassBytes.mentions(bytes, ANNOTATION)) {
                     out.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
                 }
             }
@@ -201,18 +202,5 @@ public final class RouteScanner {
         } catch (IllegalAccessException e) {
             throw new AppLoadException(app, own.location(), "route " + where + " is not accessible: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

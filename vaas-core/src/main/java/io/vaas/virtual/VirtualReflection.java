@@ -138,15 +138,11 @@ public final class VirtualReflection {
     }
 
     private static MethodHandle resolve(Rule rule) {
-        Rule.Redirect r = (Rule.Redirect) rule.action();
         try {
-            Class<?> targetClass = Class.forName(r.targetOwner().replace('/', '.'), true,
-                    VirtualReflection.class.getClassLoader());
-            MethodType type = MethodType.fromMethodDescriptorString(r.targetDesc(), VirtualReflection.class.getClassLoader());
-            return MethodHandles.publicLookup().findStatic(targetClass, r.targetName(), type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the rule for " + rule.owner() + "." + rule.name() + rule.desc()
-                    + " points at a missing method " + r.targetOwner() + "." + r.targetName() + r.targetDesc(), e);
+            return MethodHandles.publicLookup().unreflect(TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the target of the rule for " + rule.owner() + "." + rule.name()
+                    + rule.desc() + " is not public", e);
         }
     }
 }
