@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vaas.api.HttpRequest;
 import io.vaas.api.HttpResponse;
 import io.vaas.load.HostExports;
+import io.vaas.policy.PolicyLibrary;
+import io.vaas.policy.VerifyReport;
 import io.vaas.rewrite.RewriteCache;
 import io.vaas.rewrite.Rewriter;
 import io.vaas.rewrite.Rules;
@@ -104,6 +106,16 @@ public final class Vaas implements AutoCloseable {
                     String.format("%.2f", (System.nanoTime() - start) / 1e6));
         }
         return new AppHandle(this, loaded.name());
+    }
+
+    /**
+     * Checks an app's code against the permissions it would hold here, without deploying it: every reference to a JDK
+     * member they do not allow, with class, method, line and the permission that would allow it.
+     *
+     * @throws AppLoadException if the app's code or configuration cannot be read
+     */
+    public VerifyReport verify(AppSpec spec) {
+        return AppInstance.verify(spec.source(), spec.overrides(), settings);
     }
 
     /**
@@ -313,8 +325,41 @@ public final class Vaas implements AutoCloseable {
         private Path rewriteCacheFolder;
         private long rewriteCacheBytes = RewriteCache.DEFAULT_MAX_BYTES;
         private long hookMillis = 5_000;
+        private PolicyLibrary policies = PolicyLibrary.standard();
+        private final List<String> defaultPermissions = new ArrayList<>();
+        private boolean strictPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * The permissions an app holds, besides {@code core}, when its {@code vaas.json} asks for none. By default
+         * none: such an app may use only what {@code core} allows.
+         */
+        public Builder defaultPermissions(String... names) {
+            defaultPermissions.addAll(List.of(names));
+            return this;
+        }
+
+        /**
+         * Whether an app whose code uses JDK members its permissions do not allow is refused at deploy, with the full
+         * report. By default it is deployed, the deploy logs a summary, and each such use throws
+         * {@code SecurityException} when reached (libraries often reference APIs they never call).
+         */
+        public Builder strictPolicy(boolean strict) {
+            this.strictPolicy = strict;
+            return this;
+        }
+
+        /**
+         * Adds an allowlist file of the host's (grammar: {@link io.vaas.policy.AllowlistParser}): more members for a
+         * standard permission, or permissions of the host's own.
+         *
+         * @throws io.vaas.policy.AllowlistException naming {@code source} and the line
+         */
+        public Builder allowlist(String source, String text) {
+            policies = policies.with(source, text);
+            return this;
         }
 
         /**
@@ -398,8 +443,15 @@ public final class Vaas implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new UncheckedIOException("cannot create the rewrite cache folder " + rewriteCacheFolder, e);
             }
+            for (String p : defaultPermissions) {
+                if (policies.permission(p) == null) {
+                    throw new IllegalArgumentException("defaultPermissions: unknown permission '" + p
+                            + "'; known permissions: " + policies.names());
+                }
+            }
             HostSettings settings = new HostSettings(HostExports.defaults(), new Rewriter(Rules.standard(), cache),
-                    Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis);
+                    Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
+                    policies, List.copyOf(defaultPermissions), strictPolicy);
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

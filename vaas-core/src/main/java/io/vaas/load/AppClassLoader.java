@@ -1,5 +1,6 @@
 package io.vaas.load;
 
+import io.vaas.policy.Policy;
 import io.vaas.rewrite.RewriteException;
 import io.vaas.rewrite.Rewriter;
 import io.vaas.virtual.AppContext;
@@ -41,6 +42,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
     private final AppClassPath classPath;
     private final HostExports exports;
     private final Rewriter rewriter;
+    private final Policy policy;
     private final AppContext context;
 
     /**
@@ -48,15 +50,17 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
      * @param classPath the app's archives; the loader reads them but the caller owns and closes them
      * @param exports   what the host lets apps see
      * @param rewriter  the pass every class goes through before it is defined
+     * @param policy    what the app's code may use of the JDK; denied references throw when reached
      * @param context   the app's own JDK globals, which its rewritten code reaches through this loader
      */
     public AppClassLoader(String appName, AppClassPath classPath, HostExports exports, Rewriter rewriter,
-                          AppContext context) {
+                          Policy policy, AppContext context) {
         super("vaas-app:" + appName, PLATFORM);
         this.appName = appName;
         this.classPath = classPath;
         this.exports = exports;
         this.rewriter = rewriter;
+        this.policy = policy;
         this.context = context;
         context.bindLoader(this);
     }
@@ -129,7 +133,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         }
         byte[] bytes;
         try {
-            bytes = rewriter.rewrite(name, entry.bytes());
+            bytes = rewriter.rewrite(name, entry.bytes(), policy).bytes();
         } catch (RewriteException e) {
             ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage() + " (from "
                     + entry.archive().location() + ")");

@@ -1,6 +1,7 @@
 package io.vaas.load;
 
-import java.util.HashSet;
+import io.vaas.policy.JdkPackages;
+
 import java.util.Set;
 
 /**
@@ -17,8 +18,6 @@ public final class HostExports {
     public static final String API_PACKAGE = "io.vaas.api";
     /** The runtime support that rewritten code calls, always exported (guest code itself cannot name it). */
     public static final String RUNTIME_PACKAGE = "io.vaas.virtual";
-
-    private static final Set<String> JDK_PACKAGES = jdkPackages();
 
     private final ClassLoader hostLoader;
     private final Set<String> exportedPackages;
@@ -43,7 +42,7 @@ public final class HostExports {
 
     /** Whether {@code pkg} belongs to a JDK module that apps may resolve. */
     public boolean isJdkPackage(String pkg) {
-        return JDK_PACKAGES.contains(pkg);
+        return JdkPackages.contains(pkg);
     }
 
     /** Whether {@code pkg} is a host package exported to apps. */
@@ -54,19 +53,5 @@ public final class HostExports {
     /** The exported host packages. */
     public Set<String> exportedPackages() {
         return exportedPackages;
-    }
-
-    private static Set<String> jdkPackages() {
-        ClassLoader platform = ClassLoader.getPlatformClassLoader();
-        Set<String> packages = new HashSet<>(4096);
-        for (Module m : ModuleLayer.boot().modules()) {
-            ClassLoader l = m.getClassLoader();
-            // Modules on the application loader (jdk.compiler, jdk.jshell, …) are tools the host chose to carry,
-            // not part of what every app may see.
-            if (l == null || l == platform) {
-                packages.addAll(m.getPackages());
-            }
-        }
-        return Set.copyOf(packages);
     }
 }

@@ -8,6 +8,8 @@ import io.vaas.rewrite.Rule.PushNull;
 import io.vaas.rewrite.Rule.PushZero;
 import io.vaas.rewrite.Rule.Redirect;
 import io.vaas.rewrite.Rule.Swap;
+import io.vaas.policy.Policy;
+import io.vaas.policy.Violation;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
@@ -15,7 +17,9 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +27,10 @@ import java.util.Map;
  * reads, constructors, method references and lambdas through {@code invokedynamic}, {@code ldc} method handles) with
  * what the {@link Rules} say. Handles cannot carry the calling class, so they are pointed at small synthetic static
  * bridges added to the class, whose bodies are rewritten call sites.
+ *
+ * <p>In the same pass every other reference to a JDK member is checked against the app's {@link Policy}: a denied
+ * one is recorded as a {@link Violation} and preceded by a call that throws {@code SecurityException} naming it, so
+ * the class loads and runs, and only reaching the member fails.
  */
 final class ClassRewriter extends ClassVisitor {
 
@@ -31,8 +39,16 @@ final class ClassRewriter extends ClassVisitor {
     private static final String PLAN_DESC = "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;Ljava/lang/Class;)[Ljava/lang/Object;";
     private static final String INVOKE_BRIDGE = "vaas$invoke";
 
+    private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
+    private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
+
     private final Rules rules;
+    private final Policy policy;
+    private final List<Violation> violations = new ArrayList<>();
     private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    private String methodName = "";
+    private int line = -1;
+    private boolean recording = true;
     private String className;
     private boolean isInterface;
     private int major;
@@ -42,13 +58,18 @@ final class ClassRewriter extends ClassVisitor {
     private record Bridge(String name, String desc, Handle original) {
     }
 
-    ClassRewriter(ClassVisitor next, Rules rules) {
+    ClassRewriter(ClassVisitor next, Rules rules, Policy policy) {
         super(Opcodes.ASM9, next);
         this.rules = rules;
+        this.policy = policy;
     }
 
     boolean changed() {
         return changed;
+    }
+
+    List<Violation> violations() {
+        return violations;
     }
 
     @Override
@@ -66,11 +87,14 @@ final class ClassRewriter extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        methodName = name + descriptor;
+        line = -1;
         return new SiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions));
     }
 
     @Override
     public void visitEnd() {
+        recording = false;
         for (Bridge b : bridges.values()) {
             emitBridge(b);
         }
@@ -93,8 +117,9 @@ final class ClassRewriter extends ClassVisitor {
         Rule r = ruleFor(opcode, owner, name, desc);
         boolean constructor = "<init>".equals(name);
         if (r == null || (constructor != (r.kind() == Rule.Kind.CONSTRUCTOR)) || r.kind() == Rule.Kind.STATIC_FIELD) {
+            boolean denied = checkPolicy(mv, owner, name, desc, false);
             mv.visitMethodInsn(opcode, owner, name, desc, itf);
-            return false;
+            return denied;
         }
         switch (r.action()) {
             case Redirect red -> {
@@ -147,12 +172,36 @@ final class ClassRewriter extends ClassVisitor {
         }
     }
 
-    /** Emits a static field read (or its replacement); true when replaced. */
-    private boolean emitGetStatic(MethodVisitor mv, String owner, String name, String desc) {
-        Rule r = rules.find(owner, name, desc);
-        if (r == null || r.kind() != Rule.Kind.STATIC_FIELD || !(r.action() instanceof Redirect red)) {
-            mv.visitFieldInsn(Opcodes.GETSTATIC, owner, name, desc);
+    /**
+     * Before a reference the policy denies, records a violation and emits the call that throws; true when it did.
+     * The reference itself stays, unreachable, so the stack and the verifier see the code as it was.
+     */
+    private boolean checkPolicy(MethodVisitor mv, String owner, String name, String desc, boolean field) {
+        if (policy == null) {
             return false;
+        }
+        List<String> allowedBy = policy.deniedBy(owner, name, desc, field);
+        if (allowedBy == null) {
+            return false;
+        }
+        Violation v = new Violation(className.replace('/', '.'), methodName, line, Members.describe(owner, name, desc, field),
+                allowedBy);
+        if (recording) {
+            violations.add(v);
+        }
+        mv.visitLdcInsn(v.describe());
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
+        return true;
+    }
+
+    /** Emits a field access (or its replacement); true when changed. */
+    private boolean emitField(MethodVisitor mv, int opcode, String owner, String name, String desc) {
+        Rule r = opcode == Opcodes.GETSTATIC ? rules.find(owner, name, desc) : null;
+        if (r == null || r.kind() != Rule.Kind.STATIC_FIELD || !(r.action() instanceof Redirect red)) {
+            boolean denied = checkPolicy(mv, owner, name, desc, true);
+            mv.visitFieldInsn(opcode, owner, name, desc);
+            return denied;
         }
         mv.visitLdcInsn(Type.getObjectType(className));
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
@@ -183,27 +232,28 @@ final class ClassRewriter extends ClassVisitor {
         String bridgeDesc;
         switch (h.getTag()) {
             case Opcodes.H_INVOKESTATIC -> {
-                if (ruleFor(Opcodes.INVOKESTATIC, h.getOwner(), h.getName(), h.getDesc()) == null) {
+                if (ruleFor(Opcodes.INVOKESTATIC, h.getOwner(), h.getName(), h.getDesc()) == null
+                        && !deniedHandle(h, false)) {
                     return h;
                 }
                 bridgeDesc = h.getDesc();
             }
             case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> {
                 int op = h.getTag() == Opcodes.H_INVOKEVIRTUAL ? Opcodes.INVOKEVIRTUAL : Opcodes.INVOKEINTERFACE;
-                if (ruleFor(op, h.getOwner(), h.getName(), h.getDesc()) == null) {
+                if (ruleFor(op, h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, false)) {
                     return h;
                 }
                 bridgeDesc = "(L" + h.getOwner() + ";" + h.getDesc().substring(1);
             }
             case Opcodes.H_NEWINVOKESPECIAL -> {
                 Rule r = rules.find(h.getOwner(), "<init>", h.getDesc());
-                if (r == null) {
+                if (r == null && !deniedHandle(h, false)) {
                     return h;
                 }
                 bridgeDesc = h.getDesc().substring(0, h.getDesc().indexOf(')') + 1) + "L" + h.getOwner() + ";";
             }
             case Opcodes.H_GETSTATIC -> {
-                if (rules.find(h.getOwner(), h.getName(), h.getDesc()) == null) {
+                if (rules.find(h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, true)) {
                     return h;
                 }
                 bridgeDesc = "()" + h.getDesc();
@@ -216,6 +266,22 @@ final class ClassRewriter extends ClassVisitor {
         String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
         Bridge b = bridges.computeIfAbsent(key, k -> new Bridge("vaas$bridge$" + bridges.size(), bridgeDesc, h));
         return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.desc(), isInterface);
+    }
+
+    /** Whether the policy denies a handle's member; records the violation where the handle appears. */
+    private boolean deniedHandle(Handle h, boolean field) {
+        if (policy == null) {
+            return false;
+        }
+        List<String> allowedBy = policy.deniedBy(h.getOwner(), h.getName(), h.getDesc(), field);
+        if (allowedBy == null) {
+            return false;
+        }
+        if (recording) {
+            violations.add(new Violation(className.replace('/', '.'), methodName, line,
+                    Members.describe(h.getOwner(), h.getName(), h.getDesc(), field), allowedBy));
+        }
+        return true;
     }
 
     private void emitBridge(Bridge b) {
@@ -237,7 +303,7 @@ final class ClassRewriter extends ClassVisitor {
             case Opcodes.H_INVOKEVIRTUAL -> emitCall(mv, Opcodes.INVOKEVIRTUAL, h.getOwner(), h.getName(), h.getDesc(), false);
             case Opcodes.H_INVOKEINTERFACE -> emitCall(mv, Opcodes.INVOKEINTERFACE, h.getOwner(), h.getName(), h.getDesc(), true);
             case Opcodes.H_NEWINVOKESPECIAL -> emitCall(mv, Opcodes.INVOKESPECIAL, h.getOwner(), "<init>", h.getDesc(), false);
-            case Opcodes.H_GETSTATIC -> emitGetStatic(mv, h.getOwner(), h.getName(), h.getDesc());
+            case Opcodes.H_GETSTATIC -> emitField(mv, Opcodes.GETSTATIC, h.getOwner(), h.getName(), h.getDesc());
             default -> throw new IllegalStateException("no bridge for handle kind " + h.getTag());
         }
         mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
@@ -288,15 +354,19 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            if (opcode == Opcodes.GETSTATIC) {
-                changed |= emitGetStatic(getDelegate(), owner, name, descriptor);
-            } else {
-                super.visitFieldInsn(opcode, owner, name, descriptor);
-            }
+            changed |= emitField(getDelegate(), opcode, owner, name, descriptor);
+        }
+
+        @Override
+        public void visitLineNumber(int number, net.bytebuddy.jar.asm.Label start) {
+            line = number;
+            super.visitLineNumber(number, start);
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+            // The bootstrap runs when the instruction first executes: a denied one is stopped just before.
+            changed |= checkPolicy(getDelegate(), bsm.getOwner(), bsm.getName(), bsm.getDesc(), false);
             Object[] mapped = new Object[args.length];
             for (int i = 0; i < args.length; i++) {
                 mapped[i] = mapConstant(args[i]);

@@ -1,5 +1,6 @@
 package io.vaas.rewrite;
 
+import io.vaas.policy.Violation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,15 +14,17 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rewritten class files by their original bytes and the rules version: in memory (least recently used out past a
- * byte budget), and optionally in a folder, keyed by SHA-256, so a restarted host skips the pass too. An empty
- * result means "the class needed no change".
+ * byte budget), and optionally in a folder, keyed by SHA-256, so a restarted host skips the pass too. An entry
+ * holds the rewritten bytes (empty: "no change") and the policy violations found in the class.
  *
  * <p>In memory the original bytes are kept and compared in full, so a hit costs a hash of the bytes and one
  * comparison; the SHA-256 is computed only when the folder is consulted.
@@ -53,7 +56,7 @@ public final class RewriteCache {
 
     private final long maxBytes;
     private final Path folder;
-    private final LinkedHashMap<Key, byte[]> memory = new LinkedHashMap<>(256, 0.75f, true);
+    private final LinkedHashMap<Key, Rewritten> memory = new LinkedHashMap<>(256, 0.75f, true);
     private long bytes;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -79,9 +82,9 @@ public final class RewriteCache {
     }
 
     /** The result kept in memory for {@code original}, or null. Does not count as a hit or miss. */
-    byte[] inMemory(String rulesVersion, byte[] original) {
+    Rewritten inMemory(String rulesVersion, byte[] original) {
         synchronized (memory) {
-            byte[] b = memory.get(Key.of(rulesVersion, original));
+            Rewritten b = memory.get(Key.of(rulesVersion, original));
             if (b != null) {
                 hits.incrementAndGet();
             }
@@ -90,14 +93,17 @@ public final class RewriteCache {
     }
 
     /** The result kept in the folder for {@code original} (then also kept in memory), or null; counts a miss. */
-    byte[] onDisk(String rulesVersion, byte[] original) {
+    Rewritten onDisk(String rulesVersion, byte[] original) {
         if (folder != null) {
             Path file = file(rulesVersion, original);
             try {
                 byte[] b = Files.readAllBytes(file);
-                remember(rulesVersion, original, b);
+                Path notes = violationsFile(file);
+                List<Violation> violations = Files.exists(notes) ? readViolations(Files.readAllLines(notes)) : List.of();
+                Rewritten r = new Rewritten(b, violations);
+                remember(rulesVersion, original, r);
                 hits.incrementAndGet();
-                return b;
+                return r;
             } catch (NoSuchFileException absent) {
                 // A miss.
             } catch (IOException e) {
@@ -109,37 +115,71 @@ public final class RewriteCache {
     }
 
     /** Keeps {@code result} for {@code original}, in memory and in the folder. */
-    void put(String rulesVersion, byte[] original, byte[] result) {
+    void put(String rulesVersion, byte[] original, Rewritten result) {
         remember(rulesVersion, original, result);
         if (folder != null) {
             Path target = file(rulesVersion, original);
             try {
-                Files.createDirectories(target.getParent());
-                Path tmp = Files.createTempFile(target.getParent(), "rw", ".tmp");
-                Files.write(tmp, result);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                // Violations first: a class file on disk is only trusted with its notes beside it.
+                if (!result.violations().isEmpty()) {
+                    write(violationsFile(target), String.join("\n", writeViolations(result.violations()))
+                            .getBytes(StandardCharsets.UTF_8));
                 }
+                write(target, result.bytes());
             } catch (IOException e) {
                 LOG.warn("rewrite cache: cannot write {}: {}", target, e.toString());
             }
         }
     }
 
-    private void remember(String rulesVersion, byte[] original, byte[] result) {
-        long size = (long) original.length + result.length;
+    private static void write(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "rw", ".tmp");
+        Files.write(tmp, content);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static Path violationsFile(Path classFile) {
+        return classFile.resolveSibling(classFile.getFileName().toString().replace(".class", ".violations"));
+    }
+
+    private static List<String> writeViolations(List<Violation> violations) {
+        List<String> lines = new ArrayList<>();
+        for (Violation v : violations) {
+            lines.add(String.join("\t", v.className(), v.method(), Integer.toString(v.line()), v.api(),
+                    String.join(",", v.allowedBy())));
+        }
+        return lines;
+    }
+
+    private static List<Violation> readViolations(List<String> lines) {
+        List<Violation> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 5) {
+                out.add(new Violation(f[0], f[1], Integer.parseInt(f[2]), f[3],
+                        f[4].isEmpty() ? List.of() : List.of(f[4].split(","))));
+            }
+        }
+        return out;
+    }
+
+    private void remember(String rulesVersion, byte[] original, Rewritten result) {
+        long size = (long) original.length + result.bytes().length;
         if (size > maxBytes) {
             return;
         }
         synchronized (memory) {
-            byte[] old = memory.put(Key.of(rulesVersion, original), result);
-            bytes += size - (old == null ? 0 : original.length + old.length);
+            Rewritten old = memory.put(Key.of(rulesVersion, original), result);
+            bytes += size - (old == null ? 0 : original.length + old.bytes().length);
             var it = memory.entrySet().iterator();
             while (bytes > maxBytes && it.hasNext()) {
-                Map.Entry<Key, byte[]> eldest = it.next();
-                bytes -= eldest.getKey().original().length + eldest.getValue().length;
+                Map.Entry<Key, Rewritten> eldest = it.next();
+                bytes -= eldest.getKey().original().length + eldest.getValue().bytes().length;
                 it.remove();
             }
         }

@@ -1,9 +1,12 @@
 package io.vaas.rewrite;
 
+import io.vaas.policy.Policy;
+import io.vaas.policy.Violation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Rewrites guest classes as their loader defines them: one ASM pass per class, skipped entirely for classes whose
@@ -35,18 +38,28 @@ public final class Rewriter {
     }
 
     /**
-     * The class as the app must see it.
+     * The class as the app must see it, without a policy: only the virtual globals are rewritten.
+     *
+     * @see #rewrite(String, byte[], Policy)
+     */
+    public byte[] rewrite(String className, byte[] bytes) {
+        return rewrite(className, bytes, null).bytes();
+    }
+
+    /**
+     * The class as an app holding {@code policy} must see it.
      *
      * @param className the binary name, for messages
      * @param bytes     the class file
-     * @return the rewritten class file, or {@code bytes} itself when nothing needed rewriting
+     * @param policy    what the app may use of the JDK; null to check nothing
+     * @return the class file to define ({@code bytes} itself when nothing changed) and the denied references
      * @throws RewriteException if the class is malformed or names the runtime-support package itself
      */
-    public byte[] rewrite(String className, byte[] bytes) {
-        String version = rules.version();
-        byte[] remembered = cache.inMemory(version, bytes);
+    public Rewritten rewrite(String className, byte[] bytes, Policy policy) {
+        String version = policy == null ? rules.version() : rules.version() + "/" + policy.digest();
+        Rewritten remembered = cache.inMemory(version, bytes);
         if (remembered != null) {
-            return remembered.length == 0 ? bytes : remembered;
+            return remembered.bytes().length == 0 ? new Rewritten(bytes, remembered.violations()) : remembered;
         }
         if (ClassBytes.mentions(bytes, SUPPORT)) {
             throw new RewriteException("class " + className + " refers to io.vaas.virtual, the container's runtime "
@@ -55,35 +68,40 @@ public final class Rewriter {
         ClassReader reader;
         try {
             reader = new ClassReader(bytes);
-            if (!mentionsRuledMember(reader)) {
-                return bytes;
+            if (!needsPass(reader, policy)) {
+                return new Rewritten(bytes, List.of());
             }
         } catch (RuntimeException e) {
             throw new RewriteException("class " + className + " is not a valid class file: " + e, e);
         }
-        byte[] stored = cache.onDisk(version, bytes);
+        Rewritten stored = cache.onDisk(version, bytes);
         if (stored != null) {
-            return stored.length == 0 ? bytes : stored;
+            return stored.bytes().length == 0 ? new Rewritten(bytes, stored.violations()) : stored;
         }
-        byte[] result = transform(className, reader);
-        cache.put(version, bytes, result == null ? new byte[0] : result);
-        return result == null ? bytes : result;
+        Rewritten result = transform(className, reader, policy);
+        boolean unchanged = result.bytes() == null;
+        cache.put(version, bytes, unchanged ? new Rewritten(new byte[0], result.violations()) : result);
+        return unchanged ? new Rewritten(bytes, result.violations()) : result;
     }
 
-    /** Runs the pass; null when the class had nothing to change after all. */
-    private byte[] transform(String className, ClassReader reader) {
+    /** Runs the pass; the result's bytes are null when the class had nothing to change after all. */
+    private Rewritten transform(String className, ClassReader reader, Policy policy) {
         try {
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            ClassRewriter rewriter = new ClassRewriter(writer, rules);
+            ClassRewriter rewriter = new ClassRewriter(writer, rules, policy);
             reader.accept(rewriter, 0);
-            return rewriter.changed() ? writer.toByteArray() : null;
+            List<Violation> violations = rewriter.violations();
+            return new Rewritten(rewriter.changed() ? writer.toByteArray() : null, violations);
         } catch (RuntimeException e) {
             throw new RewriteException("class " + className + " cannot be rewritten: " + e, e);
         }
     }
 
-    /** Whether the constant pool names a class some rule is about, or a no-argument {@code start()}. */
-    private boolean mentionsRuledMember(ClassReader reader) {
+    /**
+     * Whether the constant pool names a class some rule is about, a no-argument {@code start()}, or a JDK class
+     * of which the policy does not allow every member.
+     */
+    private boolean needsPass(ClassReader reader, Policy policy) {
         char[] buffer = new char[reader.getMaxStringLength()];
         for (int i = 1, n = reader.getItemCount(); i < n; i++) {
             int offset = reader.getItem(i);
@@ -92,7 +110,8 @@ public final class Rewriter {
             }
             int tag = reader.readByte(offset - 1);
             if (tag == CONSTANT_CLASS) {
-                if (rules.hasOwner(reader.readUTF8(offset, buffer))) {
+                String name = reader.readUTF8(offset, buffer);
+                if (rules.hasOwner(name) || (policy != null && !policy.allowsWhole(name))) {
                     return true;
                 }
             } else if (tag == CONSTANT_NAME_AND_TYPE) {

@@ -11,6 +11,8 @@ import io.vaas.config.AppConfigReader;
 import io.vaas.config.ConfigOverrides;
 import io.vaas.load.AppClassLoader;
 import io.vaas.load.AppSource;
+import io.vaas.policy.Policy;
+import io.vaas.policy.VerifyReport;
 import io.vaas.virtual.AppContext;
 import io.vaas.route.JsonCodec;
 import io.vaas.route.Route;
@@ -71,10 +73,21 @@ public final class AppInstance {
         try {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
             name = config.name();
+            Policy policy = policyFor(config, settings, opened);
+            VerifyReport report = AppVerification.verify(name, source.location(), opened.classPath(),
+                    settings.rewriter(), policy);
+            if (!report.clean()) {
+                if (settings.strictPolicy()) {
+                    throw new AppLoadException(name, source.location(), "the policy is strict and the app's code "
+                            + "uses JDK members its permissions do not allow:\n" + report.toText());
+                }
+                LOG.warn("{}", report.summary());
+            }
             int processors = Math.min(Runtime.getRuntime().availableProcessors(), config.workers());
             context = new AppContext(name, config.version(), settings.envFor(config.env()),
                     settings.propertiesFor(config.properties()), processors, settings.output());
-            loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), context);
+            loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
+                    context);
             RouteTable routes;
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
@@ -91,6 +104,34 @@ public final class AppInstance {
         } catch (RuntimeException | LinkageError e) {
             closeQuietly(opened, context);
             throw new AppLoadException(name, source.location(), "loading failed: " + e, e);
+        }
+    }
+
+    /** The policy of an app: {@code core}, plus its {@code permissions}, or the host's default when it asks for none. */
+    static Policy policyFor(AppConfig config, HostSettings settings, AppSource.Opened opened) {
+        java.util.Set<String> granted = new java.util.TreeSet<>(config.permissions().isEmpty()
+                ? settings.defaultPermissions() : config.permissions());
+        granted.add("core");
+        try {
+            return settings.policies().policy(granted);
+        } catch (IllegalArgumentException e) {
+            throw new AppLoadException(config.name(), opened.descriptorLocation(), "\"permissions\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks an app's code against its policy without loading it.
+     *
+     * @throws AppLoadException if the source or its configuration cannot be read
+     */
+    public static VerifyReport verify(AppSource source, ConfigOverrides overrides, HostSettings settings) {
+        AppSource.Opened opened = source.open(overrides.name());
+        try {
+            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
+            return AppVerification.verify(config.name(), source.location(), opened.classPath(), settings.rewriter(),
+                    policyFor(config, settings, opened));
+        } finally {
+            closeQuietly(opened, null);
         }
     }
 

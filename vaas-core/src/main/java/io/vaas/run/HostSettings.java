@@ -1,9 +1,11 @@
 package io.vaas.run;
 
 import io.vaas.load.HostExports;
+import io.vaas.policy.PolicyLibrary;
 import io.vaas.rewrite.Rewriter;
 import io.vaas.virtual.OutputSink;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -20,9 +22,14 @@ import java.util.TreeMap;
  * @param baseProperties the system properties every app starts with (its {@code properties} come on top)
  * @param output         where apps' standard output and error go
  * @param hookMillis     how long unloading waits for an app's shutdown hooks
+ * @param policies       the permissions the host knows
+ * @param defaultPermissions what an app holds (besides {@code core}) when its {@code vaas.json} asks for none
+ * @param strictPolicy   whether an app whose code uses denied JDK members is refused at deploy (else each such use
+ *                       throws when reached)
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
-                           OutputSink output, long hookMillis) {
+                           OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
+                           boolean strictPolicy) {
 
     /**
      * The JVM properties apps see by default: the platform's description (Java version, vendor, OS, separators,

@@ -1,0 +1,85 @@
+package io.vaas.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The permissions one app holds: what its code may use of the JDK. Classes outside the JDK (the app's own, its
+ * libraries, the guest API) are never restricted by it.
+ */
+public final class Policy {
+
+    private final List<Permission> granted;
+    private final List<Permission> others;
+    private final String digest;
+
+    Policy(List<Permission> granted, List<Permission> others, String libraryDigest) {
+        this.granted = List.copyOf(granted);
+        this.others = List.copyOf(others);
+        this.digest = libraryDigest + ":" + String.join(",", Permission.names(granted));
+    }
+
+    /** The granted permission names, sorted. */
+    public List<String> granted() {
+        return Permission.names(granted);
+    }
+
+    /** Identifies the allowlists and grants: part of every cached rewrite's key. */
+    public String digest() {
+        return digest;
+    }
+
+    /**
+     * Whether a member may be used; when not, the permissions that would allow it.
+     *
+     * @param owner internal name of the member's class
+     * @param name  the member's name ({@code <init>} for constructors)
+     * @param desc  its descriptor
+     * @param field whether it is a field
+     * @return null when allowed; else the names of the permissions that would allow it (possibly none)
+     */
+    public List<String> deniedBy(String owner, String name, String desc, boolean field) {
+        if (!isJdk(owner)) {
+            return null;
+        }
+        for (Permission p : granted) {
+            if (p.allows(owner, name, desc, field)) {
+                return null;
+            }
+        }
+        List<String> would = new ArrayList<>();
+        for (Permission p : others) {
+            if (p.allows(owner, name, desc, field)) {
+                would.add(p.name());
+            }
+        }
+        would.sort(null);
+        return would;
+    }
+
+    /** Whether every member of {@code owner} is allowed: code that only uses such classes needs no checking. */
+    public boolean allowsWhole(String owner) {
+        if (!isJdk(owner)) {
+            return true;
+        }
+        for (Permission p : granted) {
+            if (p.allowsWhole(owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isJdk(String owner) {
+        if (owner.startsWith("[")) {
+            return false;
+        }
+        int slash = owner.lastIndexOf('/');
+        return slash > 0 && JdkPackages.contains(owner.substring(0, slash).replace('/', '.'));
+    }
+
+    @Override
+    public String toString() {
+        return "policy " + granted();
+    }
+}

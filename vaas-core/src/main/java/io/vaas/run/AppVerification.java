@@ -1,0 +1,61 @@
+package io.vaas.run;
+
+import io.vaas.load.AppArchive;
+import io.vaas.load.AppClassPath;
+import io.vaas.policy.Policy;
+import io.vaas.policy.VerifyReport;
+import io.vaas.policy.Violation;
+import io.vaas.rewrite.RewriteException;
+import io.vaas.rewrite.Rewriter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks every class of an app against its policy, through the same pass (and cache) that rewrites classes when they
+ * load: so a deploy knows at once what the app's code would be denied, and loading the classes later costs a cache
+ * hit.
+ */
+final class AppVerification {
+
+    private AppVerification() {
+    }
+
+    /** The report for the classes of {@code classPath}; a class hidden by an earlier archive is checked once. */
+    static VerifyReport verify(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
+        List<Violation> violations = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int classes = 0;
+        for (AppArchive archive : classPath.archives()) {
+            List<String> names;
+            try {
+                names = archive.entryNames();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + archive.location(), e);
+            }
+            for (String entry : names) {
+                if (!entry.endsWith(".class") || entry.startsWith("META-INF/") || entry.endsWith("module-info.class")
+                        || !seen.add(entry)) {
+                    continue;
+                }
+                String className = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+                try {
+                    byte[] bytes = archive.read(entry);
+                    if (bytes != null) {
+                        classes++;
+                        violations.addAll(rewriter.rewrite(className, bytes, policy).violations());
+                    }
+                } catch (RewriteException malformed) {
+                    // Reported where it matters: when the class is defined, if it ever is.
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + entry + " from " + archive.location(), e);
+                }
+            }
+        }
+        return new VerifyReport(app, location, policy.granted(), classes, violations);
+    }
+}

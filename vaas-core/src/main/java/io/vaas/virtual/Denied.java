@@ -1,0 +1,18 @@
+package io.vaas.virtual;
+
+/**
+ * What a reference the app's permissions deny becomes: a call that throws {@link SecurityException} where the
+ * denied member would have been used. The app's code loads and runs; only reaching the member fails.
+ *
+ * <p>Takes the calling class last, like every entry point here. Not for direct use.
+ */
+public final class Denied {
+
+    private Denied() {
+    }
+
+    /** Always throws; {@code detail} says where, what, and which permission would allow it. */
+    public static void deny(String detail, Class<?> caller) {
+        throw new SecurityException("app '" + AppContext.of(caller).app() + "': " + detail);
+    }
+}

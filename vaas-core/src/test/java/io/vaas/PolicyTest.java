@@ -1,0 +1,200 @@
+package io.vaas;
+
+import io.vaas.policy.AllowlistException;
+import io.vaas.policy.AllowlistParser;
+import io.vaas.policy.PolicyLibrary;
+import io.vaas.policy.VerifyReport;
+import io.vaas.policy.Violation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The permission policy: allowlists, the verifier's report, lazy denial, strict mode, grants. */
+class PolicyTest {
+
+    static final GuestApp RISKY = GuestApp.named("risky").source("risky.Risky", """
+            package risky;
+            import io.vaas.api.*;
+            import java.util.*;
+            import java.util.function.*;
+            public class Risky {
+                @VaasServer(type = ServerType.RPC) public String ok() { return String.join("-", List.of("a", "b")); }
+                @VaasServer(type = ServerType.RPC) public String exec() throws Exception {
+                    Runtime.getRuntime().exec(new String[] {"true"});
+                    return "ran";
+                }
+                @VaasServer(type = ServerType.RPC) public String start() throws Exception {
+                    new ProcessBuilder("true").start();
+                    return "ran";
+                }
+                @VaasServer(type = ServerType.RPC) public String read(String path) throws Exception {
+                    try (var in = new java.io.FileInputStream(path)) {
+                        return new String(in.readAllBytes()).trim();
+                    }
+                }
+                @VaasServer(type = ServerType.RPC) public String loadLib() {
+                    System.loadLibrary("nothing");
+                    return "loaded";
+                }
+                @VaasServer(type = ServerType.RPC) public int threadsByRef() {
+                    Supplier<Map<Thread, StackTraceElement[]>> all = Thread::getAllStackTraces;
+                    return all.get().size();
+                }
+                @VaasServer(type = ServerType.RPC) public String swallow() {
+                    try {
+                        Runtime.getRuntime().exec(new String[] {"true"});
+                        return "ran";
+                    } catch (SecurityException e) {
+                        return "refused: " + e.getMessage();
+                    } catch (Exception e) {
+                        return "other: " + e;
+                    }
+                }
+            }
+            """);
+
+    @Test
+    void deniedReferencesLoadAndThrowOnlyWhenReached(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(RISKY.writeJar(dir.resolve("risky.jar"))));
+            vaas.deploy(AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar"))));
+            assertThat(vaas.rpc("risky.ok")).isEqualTo("a-b");
+            assertThatThrownBy(() -> vaas.rpc("risky.exec"))
+                    .isInstanceOfSatisfying(VaasCallException.class, e -> {
+                        assertThat(e.status()).isEqualTo(500);
+                        assertThat(((GuestFailure) e.getCause()).guestClass()).isEqualTo("java.lang.SecurityException");
+                    })
+                    .hasMessageContaining("app 'risky'")
+                    .hasMessageContaining("risky.Risky.exec (line ")
+                    .hasMessageContaining("java.lang.Runtime.exec(java.lang.String[])")
+                    .hasMessageContaining("permission 'process' allows it");
+            assertThatThrownBy(() -> vaas.rpc("risky.start")).hasMessageContaining("java.lang.ProcessBuilder(java.lang.String[])");
+            assertThatThrownBy(() -> vaas.rpc("risky.read", "/etc/hostname"))
+                    .hasMessageContaining("java.io.FileInputStream(java.lang.String)").hasMessageContaining("'files:read'");
+            assertThatThrownBy(() -> vaas.rpc("risky.loadLib")).hasMessageContaining("permission 'native'");
+            assertThatThrownBy(() -> vaas.rpc("risky.threadsByRef"))
+                    .hasMessageContaining("java.lang.Thread.getAllStackTraces()").hasMessageContaining("'threads'");
+            assertThat((String) vaas.rpc("risky.swallow")).startsWith("refused: app 'risky'");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void verifyReportsEveryDeniedReferenceAsTextAndJson(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().build()) {
+            VerifyReport report = vaas.verify(AppSpec.of(RISKY.writeJar(dir.resolve("risky.jar"))));
+            assertThat(report.app()).isEqualTo("risky");
+            assertThat(report.granted()).containsExactly("core");
+            assertThat(report.violations()).extracting(Violation::api).contains(
+                    "java.lang.Runtime.exec(java.lang.String[])", "java.lang.ProcessBuilder(java.lang.String[])",
+                    "java.lang.ProcessBuilder.start()", "java.io.FileInputStream(java.lang.String)",
+                    "java.lang.System.loadLibrary(java.lang.String)", "java.lang.Thread.getAllStackTraces()");
+            assertThat(report.violations()).allMatch(v -> v.className().equals("risky.Risky") && v.line() > 0);
+            assertThat(report.wouldNeed()).containsKeys("process", "files:read", "native", "threads");
+            assertThat(report.toText()).contains("risky.Risky.loadLib (line ").contains("do not allow");
+            assertThat(report.toJson()).contains("\"api\" : \"java.lang.System.loadLibrary(java.lang.String)\"")
+                    .contains("\"allowedBy\" : [ \"native\" ]");
+            assertThat(vaas.apps()).isEmpty();
+        }
+    }
+
+    @Test
+    void strictModeRefusesTheDeployWithTheReport(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().strictPolicy(true).build()) {
+            assertThatThrownBy(() -> vaas.deploy(AppSpec.of(RISKY.writeJar(dir.resolve("risky.jar")))))
+                    .isInstanceOf(AppLoadException.class)
+                    .hasMessageContaining("app 'risky'").hasMessageContaining("the policy is strict")
+                    .hasMessageContaining("risky.Risky.exec (line ").hasMessageContaining("permission 'process'");
+            assertThat(vaas.apps()).isEmpty();
+            // Granting what the report asks for makes it deployable.
+            vaas.deploy(AppSpec.of(dir.resolve("risky.jar")).permit("process", "files:read", "native", "threads"));
+            assertThat(vaas.rpc("risky.ok")).isEqualTo("a-b");
+        }
+    }
+
+    @Test
+    void grantedPermissionsAllowTheirMembers(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("note.txt"), "hello file");
+        Path jar = RISKY.writeJar(dir.resolve("risky.jar"));
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(jar).permit("files:read"));
+            assertThat(vaas.rpc("risky.read", file.toString())).isEqualTo("hello file");
+            assertThatThrownBy(() -> vaas.rpc("risky.exec")).hasMessageContaining("'process'");
+            assertThat(vaas.verify(AppSpec.of(jar).permit("files:read")).wouldNeed()).doesNotContainKey("files:read");
+        }
+        try (Vaas vaas = Vaas.builder().defaultPermissions("threads").build()) {
+            vaas.deploy(AppSpec.of(jar));
+            assertThat((Integer) vaas.rpc("risky.threadsByRef")).isPositive();
+            vaas.deploy(AppSpec.of(jar).permit("files:read"));   // an app that asks gets what it asks, not the default
+            assertThatThrownBy(() -> vaas.rpc("risky.threadsByRef")).hasMessageContaining("'threads'");
+        }
+        try (Vaas vaas = Vaas.builder().build()) {
+            assertThatThrownBy(() -> vaas.deploy(AppSpec.of(jar).permit("teleport")))
+                    .isInstanceOf(AppLoadException.class).hasMessageContaining("unknown permission 'teleport'")
+                    .hasMessageContaining("files:read");
+        }
+        assertThatThrownBy(() -> Vaas.builder().defaultPermissions("teleport").build())
+                .hasMessageContaining("unknown permission 'teleport'");
+    }
+
+    @Test
+    void hostsCanDefineTheirOwnPermissions(@TempDir Path dir) {
+        GuestApp app = GuestApp.named("clock").source("c.C", """
+                package c;
+                import io.vaas.api.*;
+                public class C {
+                    @VaasServer(type = ServerType.RPC) public int gc() { Runtime.getRuntime().gc(); return 1; }
+                }
+                """);
+        Path jar = app.writeJar(dir.resolve("clock.jar"));
+        String list = "permission housekeeping : lets an app ask for a collection\nclass java.lang.Runtime only\n  + gc()\n";
+        try (Vaas vaas = Vaas.builder().allowlist("host/housekeeping.txt", list).build()) {
+            vaas.deploy(AppSpec.of(jar));
+            assertThatThrownBy(() -> vaas.rpc("clock.gc")).hasMessageContaining("'housekeeping' or 'management'");
+            vaas.deploy(AppSpec.of(jar).permit("housekeeping"));
+            assertThat(vaas.rpc("clock.gc")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void allowlistErrorsNameFileAndLine() {
+        assertThatThrownBy(() -> new AllowlistParser().parse("a.txt", "package java.util\n"))
+                .isInstanceOf(AllowlistException.class).hasMessageContaining("a.txt:1").hasMessageContaining("permission");
+        assertThatThrownBy(() -> new AllowlistParser().parse("b.txt", "permission x\nclass java.lang.System\n  - exit(int)\n"))
+                .hasMessageContaining("b.txt:3").hasMessageContaining("reason");
+        assertThatThrownBy(() -> new AllowlistParser().parse("c.txt", "permission x\nclass java.lang.System\n  - exit(Strin g) : no\n"))
+                .hasMessageContaining("c.txt:3");
+        assertThatThrownBy(() -> new AllowlistParser().parse("d.txt", "permission x\nclazz java.lang.System\n"))
+                .hasMessageContaining("d.txt:2").hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> new AllowlistParser().parse("e.txt", "permission x\nclass a.B\nclass a.B\n"))
+                .hasMessageContaining("e.txt:2").hasMessageContaining("already listed");
+        assertThatThrownBy(() -> new AllowlistParser().parse("f.txt", "permission x\nclass a.B only\n  - m() : why\n"))
+                .hasMessageContaining("f.txt:3").hasMessageContaining("'+'");
+        assertThatThrownBy(() -> new AllowlistParser().parse("g.txt", "permission x\nclass a.B\n  - m(String) : why\n"))
+                .hasMessageContaining("g.txt:3").hasMessageContaining("fully qualified");
+        assertThatThrownBy(() -> PolicyLibrary.standard().with("h.txt", "permission Bad Name\n"))
+                .hasMessageContaining("h.txt:1");
+    }
+
+    @Test
+    void standardAllowlistsLoadAndNameEveryPermission() {
+        PolicyLibrary library = PolicyLibrary.standard();
+        assertThat(library.names()).contains("core", "reflection", "classloading", "threads", "files:read",
+                "files:write", "net:connect", "net:listen", "process", "native", "management", "xml");
+        assertThat(library.policy(List.of("core")).deniedBy("java/lang/String", "length", "()I", false)).isNull();
+        assertThat(library.policy(List.of("core")).deniedBy("java/lang/Runtime", "exec", "(Ljava/lang/String;)Ljava/lang/Process;", false))
+                .containsExactly("process");
+        assertThat(library.policy(List.of("core")).deniedBy("sun/misc/Unsafe", "getUnsafe", "()Lsun/misc/Unsafe;", false))
+                .containsExactly("native");
+        assertThat(library.policy(List.of("core")).deniedBy("jdk/internal/misc/Unsafe", "getUnsafe", "()Ljdk/internal/misc/Unsafe;", false))
+                .isEmpty();
+        assertThat(library.policy(List.of("core")).deniedBy("com/example/Mine", "anything", "()V", false)).isNull();
+    }
+}
