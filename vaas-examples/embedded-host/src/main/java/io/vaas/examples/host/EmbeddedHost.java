@@ -54,6 +54,8 @@ public final class EmbeddedHost {
             show(out, "http hello GET /divide/7/2", vaas.http("hello", HttpRequest.get("/divide/7/2")));
             show(out, "http hello GET /divide/7/0", vaas.http("hello", HttpRequest.get("/divide/7/0")));
             show(out, "http hello GET /nowhere", vaas.http("hello", HttpRequest.get("/nowhere")));
+            show(out, "http libraries POST /orders", vaas.http("libraries", HttpRequest.post("/orders",
+                    "{\"item\":\"tea\",\"qty\":2,\"tags\":[\"green\",\"loose leaf\"]}")));
             call(out, "rpc  guava-legacy.describe", () -> vaas.rpc("guava-legacy.describe"));
             call(out, "rpc  guava-modern.describe", () -> vaas.rpc("guava-modern.describe"));
             call(out, "rpc  nobody.home", () -> vaas.rpc("nobody.home"));

@@ -23,7 +23,7 @@ class SideBySideTest {
     void twoGuavaMajorsRunSideBySide() {
         try (Vaas vaas = Vaas.builder().apps(APPS).build()) {
             assertThat(vaas.deployFailures()).isEmpty();
-            assertThat(vaas.apps()).contains("hello", "guava-legacy", "guava-modern");
+            assertThat(vaas.apps()).contains("hello", "guava-legacy", "guava-modern", "libraries");
             for (int round = 0; round < 3; round++) {
                 assertThat(vaas.rpc("guava-legacy.describe")).isEqualTo(Map.of("guava", "16.0.1",
                         "order", "Order{item=tea, qty=2}", "joined", "a+b+c"));
@@ -43,6 +43,7 @@ class SideBySideTest {
                 .contains("GET /hello/world -> 200 {").contains("\"greeting\":\"hi\"")
                 .contains("GET /divide/7/0 -> 400")
                 .contains("guava=16.0.1").contains("guava=33.5.0-jre")
+                .contains("http libraries POST /orders -> 200").contains("\"jacksonFrom\":\"vaas-app:libraries\"")
                 .contains("rpc  nobody.home -> error 404 no_such_app")
                 .contains("Closed: every app unloaded.");
     }
