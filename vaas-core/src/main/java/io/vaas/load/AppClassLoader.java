@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The class loader of one app instance. Parallel-capable; one lock per class name.
@@ -44,6 +46,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
     private final Rewriter rewriter;
     private final Policy policy;
     private final AppContext context;
+    private final ConcurrentHashMap<String, AppClassPath.Entry> ready;
 
     /**
      * @param appName   the app this loader serves; it names the loader ({@code vaas-app:<name>}) in stack traces
@@ -52,9 +55,11 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
      * @param rewriter  the pass every class goes through before it is defined
      * @param policy    what the app's code may use of the JDK; denied references throw when reached
      * @param context   the app's own JDK globals, which its rewritten code reaches through this loader
+     * @param ready     classes already read and rewritten (by the deploy's verification), by binary name; each is
+     *                  taken once, when defined
      */
     public AppClassLoader(String appName, AppClassPath classPath, HostExports exports, Rewriter rewriter,
-                          Policy policy, AppContext context) {
+                          Policy policy, AppContext context, Map<String, AppClassPath.Entry> ready) {
         super("vaas-app:" + appName, PLATFORM);
         this.appName = appName;
         this.classPath = classPath;
@@ -62,6 +67,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         this.rewriter = rewriter;
         this.policy = policy;
         this.context = context;
+        this.ready = new ConcurrentHashMap<>(ready);
         context.bindLoader(this);
     }
 
@@ -121,19 +127,23 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
     }
 
     private Class<?> findClass0(String name) {
-        String file = name.replace('.', '/') + ".class";
-        AppClassPath.Entry entry;
-        try {
-            entry = classPath.find(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("app '" + appName + "': cannot read " + file + " from " + classPath, e);
-        }
+        AppClassPath.Entry entry = ready.remove(name);
+        byte[] bytes = entry == null ? null : entry.bytes();
         if (entry == null) {
-            return null;
+            String file = name.replace('.', '/') + ".class";
+            try {
+                entry = classPath.find(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("app '" + appName + "': cannot read " + file + " from " + classPath, e);
+            }
+            if (entry == null) {
+                return null;
+            }
         }
-        byte[] bytes;
         try {
-            bytes = rewriter.rewrite(name, entry.bytes(), policy).bytes();
+            if (bytes == null) {
+                bytes = rewriter.rewrite(name, entry.bytes(), policy).bytes();
+            }
         } catch (RewriteException e) {
             ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage() + " (from "
                     + entry.archive().location() + ")");

@@ -17,8 +17,9 @@ import java.util.List;
 public final class Rewriter {
 
     private static final byte[] SUPPORT = Rules.SUPPORT_PACKAGE.getBytes(StandardCharsets.US_ASCII);
-    private static final int CONSTANT_CLASS = 7;
-    private static final int CONSTANT_NAME_AND_TYPE = 12;
+    private static final int CONSTANT_FIELDREF = 9;
+    private static final int CONSTANT_METHODREF = 10;
+    private static final int CONSTANT_INTERFACE_METHODREF = 11;
 
     private final Rules rules;
     private final RewriteCache cache;
@@ -98,8 +99,9 @@ public final class Rewriter {
     }
 
     /**
-     * Whether the constant pool names a class some rule is about, a no-argument {@code start()}, or a JDK class
-     * of which the policy does not allow every member.
+     * Whether the pass would change anything: whether the constant pool holds a reference to a member some rule is
+     * about, a no-argument {@code start()}, or a JDK member the policy denies. Method handles, bootstrap methods and
+     * lambdas all refer to such references, so nothing escapes this look.
      */
     private boolean needsPass(ClassReader reader, Policy policy) {
         char[] buffer = new char[reader.getMaxStringLength()];
@@ -109,15 +111,22 @@ public final class Rewriter {
                 continue;
             }
             int tag = reader.readByte(offset - 1);
-            if (tag == CONSTANT_CLASS) {
-                String name = reader.readUTF8(offset, buffer);
-                if (rules.hasOwner(name) || (policy != null && !policy.allowsWhole(name))) {
-                    return true;
-                }
-            } else if (tag == CONSTANT_NAME_AND_TYPE) {
-                if ("start".equals(reader.readUTF8(offset, buffer)) && "()V".equals(reader.readUTF8(offset + 2, buffer))) {
-                    return true;
-                }
+            if (tag != CONSTANT_FIELDREF && tag != CONSTANT_METHODREF && tag != CONSTANT_INTERFACE_METHODREF) {
+                continue;
+            }
+            String owner = reader.readClass(offset, buffer);
+            int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+            String name = reader.readUTF8(nameAndType, buffer);
+            String desc = reader.readUTF8(nameAndType + 2, buffer);
+            boolean field = tag == CONSTANT_FIELDREF;
+            if (rules.hasOwner(owner) && rules.find(owner, name, desc) != null) {
+                return true;
+            }
+            if (!field && name.equals("start") && desc.equals("()V")) {
+                return true;
+            }
+            if (policy != null && !policy.allowsWhole(owner) && policy.deniedBy(owner, name, desc, field) != null) {
+                return true;
             }
         }
         return false;

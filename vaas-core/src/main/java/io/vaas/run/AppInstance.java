@@ -74,8 +74,9 @@ public final class AppInstance {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
             name = config.name();
             Policy policy = policyFor(config, settings, opened);
-            VerifyReport report = AppVerification.verify(name, source.location(), opened.classPath(),
+            AppVerification.Result verified = AppVerification.run(name, source.location(), opened.classPath(),
                     settings.rewriter(), policy);
+            VerifyReport report = verified.report();
             if (!report.clean()) {
                 if (settings.strictPolicy()) {
                     throw new AppLoadException(name, source.location(), "the policy is strict and the app's code "
@@ -87,7 +88,7 @@ public final class AppInstance {
             context = new AppContext(name, config.version(), settings.envFor(config.env()),
                     settings.propertiesFor(config.properties()), processors, settings.output());
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
-                    context);
+                    context, verified.ready());
             RouteTable routes;
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();

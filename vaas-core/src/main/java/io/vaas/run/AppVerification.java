@@ -7,26 +7,40 @@ import io.vaas.policy.VerifyReport;
 import io.vaas.policy.Violation;
 import io.vaas.rewrite.RewriteException;
 import io.vaas.rewrite.Rewriter;
+import io.vaas.rewrite.Rewritten;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks every class of an app against its policy, through the same pass (and cache) that rewrites classes when they
- * load: so a deploy knows at once what the app's code would be denied, and loading the classes later costs a cache
- * hit.
+ * load: so a deploy knows at once what the app's code would be denied. The classes of the app's own archive, and
+ * those of its libraries the pass changed, are handed to the app's loader as they are now, so it neither reads nor
+ * rewrites them a second time (reading an entry of a jar costs more than rewriting a small class).
  */
 final class AppVerification {
 
     private AppVerification() {
     }
 
+    /** The report, and the classes ready to define by binary name. */
+    record Result(VerifyReport report, Map<String, AppClassPath.Entry> ready) {
+    }
+
     /** The report for the classes of {@code classPath}; a class hidden by an earlier archive is checked once. */
     static VerifyReport verify(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
+        return run(app, location, classPath, rewriter, policy).report();
+    }
+
+    /** Verifies, and keeps the classes the pass changed. */
+    static Result run(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
+        Map<String, AppClassPath.Entry> ready = new HashMap<>();
         List<Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int classes = 0;
@@ -47,7 +61,11 @@ final class AppVerification {
                     byte[] bytes = archive.read(entry);
                     if (bytes != null) {
                         classes++;
-                        violations.addAll(rewriter.rewrite(className, bytes, policy).violations());
+                        Rewritten r = rewriter.rewrite(className, bytes, policy);
+                        violations.addAll(r.violations());
+                        if (r.bytes() != bytes || archive == classPath.own()) {
+                            ready.put(className, new AppClassPath.Entry(archive, r.bytes()));
+                        }
                     }
                 } catch (RewriteException malformed) {
                     // Reported where it matters: when the class is defined, if it ever is.
@@ -56,6 +74,6 @@ final class AppVerification {
                 }
             }
         }
-        return new VerifyReport(app, location, policy.granted(), classes, violations);
+        return new Result(new VerifyReport(app, location, policy.granted(), classes, violations), ready);
     }
 }

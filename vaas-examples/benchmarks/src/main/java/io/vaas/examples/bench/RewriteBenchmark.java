@@ -41,6 +41,12 @@ public class RewriteBenchmark {
     @Param({"hello", "guava"})
     public String jar;
 
+    /** No policy (virtual globals only), or the default policy ({@code core}) checked in the same pass. */
+    @Param({"none", "core"})
+    public String policy;
+
+    private io.vaas.policy.Policy checked;
+
     private final List<String> names = new ArrayList<>();
     private final List<byte[]> classes = new ArrayList<>();
     private final List<String> passNames = new ArrayList<>();
@@ -62,12 +68,13 @@ public class RewriteBenchmark {
                 }
             }
         }
+        checked = policy.equals("core") ? io.vaas.policy.PolicyLibrary.standard().policy(List.of("core")) : null;
         uncached = new Rewriter(Rules.standard(), RewriteCache.inMemory(0));
         cached = new Rewriter(Rules.standard(), RewriteCache.inMemory(1L << 30));
         int changed = 0;
         for (int i = 0; i < classes.size(); i++) {
             long misses = cached.cache().misses();
-            if (cached.rewrite(names.get(i), classes.get(i)) != classes.get(i)) {
+            if (cached.rewrite(names.get(i), classes.get(i), checked).bytes() != classes.get(i)) {
                 changed++;
             }
             if (cached.cache().misses() > misses) {
@@ -75,14 +82,14 @@ public class RewriteBenchmark {
                 passClasses.add(classes.get(i));
             }
         }
-        System.out.println("[rewrite] " + jar + ": " + classes.size() + " classes, " + passClasses.size()
+        System.out.println("[rewrite] " + jar + " policy " + policy + ": " + classes.size() + " classes, " + passClasses.size()
                 + " need the pass (their constant pool names a ruled class), " + changed + " changed by it");
     }
 
     @Benchmark
     public void rewriteEveryClass(Blackhole bh) {
         for (int i = 0; i < classes.size(); i++) {
-            bh.consume(uncached.rewrite(names.get(i), classes.get(i)));
+            bh.consume(uncached.rewrite(names.get(i), classes.get(i), checked));
         }
     }
 
@@ -90,7 +97,7 @@ public class RewriteBenchmark {
     @Benchmark
     public void passOnlyMiss(Blackhole bh) {
         for (int i = 0; i < passClasses.size(); i++) {
-            bh.consume(uncached.rewrite(passNames.get(i), passClasses.get(i)));
+            bh.consume(uncached.rewrite(passNames.get(i), passClasses.get(i), checked));
         }
     }
 
@@ -98,14 +105,14 @@ public class RewriteBenchmark {
     @Benchmark
     public void passOnlyHit(Blackhole bh) {
         for (int i = 0; i < passClasses.size(); i++) {
-            bh.consume(cached.rewrite(passNames.get(i), passClasses.get(i)));
+            bh.consume(cached.rewrite(passNames.get(i), passClasses.get(i), checked));
         }
     }
 
     @Benchmark
     public void rewriteEveryClassCacheHit(Blackhole bh) {
         for (int i = 0; i < classes.size(); i++) {
-            bh.consume(cached.rewrite(names.get(i), classes.get(i)));
+            bh.consume(cached.rewrite(names.get(i), classes.get(i), checked));
         }
     }
 }
