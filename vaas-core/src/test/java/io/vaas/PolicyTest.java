@@ -86,6 +86,79 @@ class PolicyTest {
         }
     }
 
+    static final GuestApp REFLECTIVE = GuestApp.named("reflective").source("r.R", """
+            package r;
+            import io.vaas.api.*;
+            import java.lang.invoke.*;
+            import java.lang.reflect.*;
+            public class R {
+                private String secret = "mine";
+                static String attempt(Callable c) {
+                    try {
+                        return "allowed: " + c.call();
+                    } catch (InvocationTargetException e) {
+                        return "denied: " + e.getCause();
+                    } catch (SecurityException e) {
+                        return "denied: " + e.getMessage();
+                    } catch (Throwable t) {
+                        return "failed: " + t;
+                    }
+                }
+                interface Callable { Object call() throws Throwable; }
+                @VaasServer(type = ServerType.RPC) public String attack(String how) {
+                    return switch (how) {
+                        case "invoke" -> attempt(() -> Runtime.class.getMethod("exec", String[].class)
+                                .invoke(Runtime.getRuntime(), (Object) new String[] {"true"}));
+                        case "construct" -> attempt(() -> ProcessBuilder.class.getConstructor(String[].class)
+                                .newInstance((Object) new String[] {"true"}));
+                        case "handle" -> attempt(() -> MethodHandles.lookup().findVirtual(Runtime.class, "exec",
+                                MethodType.methodType(Process.class, String[].class)));
+                        case "constructorHandle" -> attempt(() -> MethodHandles.lookup().findConstructor(
+                                java.io.FileInputStream.class, MethodType.methodType(void.class, String.class)));
+                        case "unreflect" -> attempt(() -> MethodHandles.lookup().unreflect(
+                                System.class.getMethod("loadLibrary", String.class)));
+                        case "jdkAccessible" -> attempt(() -> {
+                            Field f = String.class.getDeclaredField("value");
+                            f.setAccessible(true);
+                            return f;
+                        });
+                        case "ownAccessible" -> attempt(() -> {
+                            Field f = R.class.getDeclaredField("secret");
+                            f.setAccessible(true);
+                            return f.get(this);
+                        });
+                        case "allowedInvoke" -> attempt(() -> String.class.getMethod("toUpperCase").invoke("ok"));
+                        default -> "unknown";
+                    };
+                }
+            }
+            """);
+
+    @Test
+    void reflectionReachesOnlyWhatThePolicyAllows(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(REFLECTIVE.writeJar(dir.resolve("reflective.jar"))));
+            assertThat((String) vaas.rpc("reflective.attack", "invoke")).startsWith("denied: app 'reflective'")
+                    .contains("java.lang.Runtime.exec(java.lang.String[]) by reflection").contains("'process'");
+            assertThat((String) vaas.rpc("reflective.attack", "construct")).startsWith("denied: app 'reflective'")
+                    .contains("java.lang.ProcessBuilder(java.lang.String[])");
+            assertThat((String) vaas.rpc("reflective.attack", "handle")).startsWith("denied: app 'reflective'")
+                    .contains("java.lang.Runtime.exec");
+            assertThat((String) vaas.rpc("reflective.attack", "constructorHandle")).startsWith("denied: ")
+                    .contains("java.io.FileInputStream(java.lang.String)").contains("'files:read'");
+            assertThat((String) vaas.rpc("reflective.attack", "unreflect")).startsWith("denied: ")
+                    .contains("java.lang.System.loadLibrary").contains("'native'");
+            assertThat((String) vaas.rpc("reflective.attack", "jdkAccessible")).startsWith("denied: ")
+                    .contains("setAccessible on java.lang.String.value").contains("'reflection'");
+            assertThat(vaas.rpc("reflective.attack", "ownAccessible")).isEqualTo("allowed: mine");
+            assertThat(vaas.rpc("reflective.attack", "allowedInvoke")).isEqualTo("allowed: OK");
+        }
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(dir.resolve("reflective.jar")).permit("process"));
+            assertThat((String) vaas.rpc("reflective.attack", "handle")).startsWith("allowed: ");
+        }
+    }
+
     @Test
     void verifyReportsEveryDeniedReferenceAsTextAndJson(@TempDir Path dir) {
         try (Vaas vaas = Vaas.builder().build()) {

@@ -39,6 +39,8 @@ class RewriterTest {
                 case Rule.Redirect r -> assertStaticMethod(host, r.targetOwner(), r.targetName(), r.targetDesc(), rule);
                 case Rule.Observe o -> assertStaticMethod(host, o.targetOwner(), o.targetName(),
                         "(Ljava/lang/Object;Ljava/lang/Class;)V", rule);
+                case Rule.Checked ch -> assertStaticMethod(host, ch.targetOwner(), ch.targetName(),
+                        "(Ljava/lang/Object;Ljava/lang/Class;)V", rule);
                 case Rule.ReflectiveInvoke ri -> assertStaticMethod(host, ri.targetOwner(), ri.targetName(),
                         "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;Ljava/lang/Class;)[Ljava/lang/Object;", rule);
                 case Rule.Extend e -> {

@@ -54,6 +54,11 @@ final class ClassRewriter extends ClassVisitor {
     private int major;
     private boolean changed;
     private Rule.ReflectiveInvoke invokeBridge;
+    private final Map<String, CheckedBridge> checkedBridges = new LinkedHashMap<>();
+
+    private record CheckedBridge(String name, String desc, String owner, String member, String memberDesc,
+                                 Rule.Checked check) {
+    }
 
     private record Bridge(String name, String desc, Handle original) {
     }
@@ -101,6 +106,9 @@ final class ClassRewriter extends ClassVisitor {
         if (invokeBridge != null) {
             emitInvokeBridge(invokeBridge);
         }
+        for (CheckedBridge b : checkedBridges.values()) {
+            emitCheckedBridge(b);
+        }
         super.visitEnd();
     }
 
@@ -140,6 +148,16 @@ final class ClassRewriter extends ClassVisitor {
                     emitPush(mv, p);
                 }
                 mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
+            }
+            case Rule.Checked ch -> {
+                if (opcode != Opcodes.INVOKEVIRTUAL || (isInterface && major < Opcodes.V1_8)) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                String bridgeDesc = "(L" + owner + ";" + desc.substring(1);
+                CheckedBridge b = checkedBridges.computeIfAbsent(owner + "." + name + desc, k -> new CheckedBridge(
+                        "vaas$checked$" + checkedBridges.size(), bridgeDesc, owner, name, desc, ch));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, b.name(), b.desc(), isInterface);
             }
             case Rule.ReflectiveInvoke ri -> {
                 if (opcode != Opcodes.INVOKEVIRTUAL || (isInterface && major < Opcodes.V1_8)) {
@@ -336,6 +354,26 @@ final class ClassRewriter extends ClassVisitor {
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
                 "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
         mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code vaas$checked$N(member, args…)}: the check, then the reflective call from this class. */
+    private void emitCheckedBridge(CheckedBridge b) {
+        MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                b.name(), b.desc(), null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, b.check().targetOwner(), b.check().targetName(),
+                "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+        int slot = 0;
+        for (Type arg : Type.getArgumentTypes(b.desc())) {
+            mv.visitVarInsn(arg.getOpcode(Opcodes.ILOAD), slot);
+            slot += arg.getSize();
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.owner(), b.member(), b.memberDesc(), false);
+        mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

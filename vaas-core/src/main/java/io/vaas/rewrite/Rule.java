@@ -59,6 +59,15 @@ public record Rule(String owner, String name, String desc, Kind kind, Action act
     public record ReflectiveInvoke(String targetOwner, String targetName) implements Action {
     }
 
+    /**
+     * A reflective operation performed by the guest on a member object ({@code Constructor.newInstance},
+     * {@code Field.set}, {@code setAccessible}, …): the call goes to a synthetic bridge in the calling class that first
+     * hands the member object to {@code targetOwner.targetName(member, caller)}, which throws if the app may not use
+     * that member, then performs the call itself, so the JDK's own access checks still see the app's class as caller.
+     */
+    public record Checked(String targetOwner, String targetName) implements Action {
+    }
+
     /** One instruction of an {@link Extend}. */
     public sealed interface Push {
     }

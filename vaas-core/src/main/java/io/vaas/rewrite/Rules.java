@@ -254,6 +254,33 @@ public final class Rules {
         t.rules.add(new Rule("java/lang/reflect/Method", "invoke", "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;",
                 Kind.METHOD, new Rule.ReflectiveInvoke(REFLECTION, "plan")));
         t.instanceCall("java/lang/reflect/Field", "get", "(Ljava/lang/Object;)Ljava/lang/Object;", REFLECTION);
+        String field = "java/lang/reflect/Field";
+        for (String[] m : new String[][] {
+                {"getBoolean", "(Ljava/lang/Object;)Z"}, {"getByte", "(Ljava/lang/Object;)B"},
+                {"getChar", "(Ljava/lang/Object;)C"}, {"getShort", "(Ljava/lang/Object;)S"},
+                {"getInt", "(Ljava/lang/Object;)I"}, {"getLong", "(Ljava/lang/Object;)J"},
+                {"getFloat", "(Ljava/lang/Object;)F"}, {"getDouble", "(Ljava/lang/Object;)D"},
+                {"set", "(Ljava/lang/Object;Ljava/lang/Object;)V"}, {"setBoolean", "(Ljava/lang/Object;Z)V"},
+                {"setByte", "(Ljava/lang/Object;B)V"}, {"setChar", "(Ljava/lang/Object;C)V"},
+                {"setShort", "(Ljava/lang/Object;S)V"}, {"setInt", "(Ljava/lang/Object;I)V"},
+                {"setLong", "(Ljava/lang/Object;J)V"}, {"setFloat", "(Ljava/lang/Object;F)V"},
+                {"setDouble", "(Ljava/lang/Object;D)V"}}) {
+            t.checked(field, m[0], m[1], "checkMember");
+        }
+        t.checked("java/lang/reflect/Constructor", "newInstance", "([Ljava/lang/Object;)Ljava/lang/Object;", "checkMember");
+        for (String owner : List.of("java/lang/reflect/AccessibleObject", "java/lang/reflect/Method",
+                "java/lang/reflect/Field", "java/lang/reflect/Constructor", "java/lang/reflect/Executable")) {
+            t.checked(owner, "setAccessible", "(Z)V", "checkAccessible");
+            t.checked(owner, "trySetAccessible", "()Z", "checkAccessible");
+        }
+        t.instanceCall(lookup, "findConstructor", "(Ljava/lang/Class;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findSpecial", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/Class;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findGetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findSetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "findStaticSetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "unreflectConstructor", "(Ljava/lang/reflect/Constructor;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "unreflectSetter", "(Ljava/lang/reflect/Field;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "unreflectSpecial", "(Ljava/lang/reflect/Method;Ljava/lang/Class;)" + mh, REFLECTION);
         t.instanceCall(lookup, "findStatic", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
         t.instanceCall(lookup, "findVirtual", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh, REFLECTION);
         t.instanceCall(lookup, "findStaticGetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
@@ -289,6 +316,10 @@ public final class Rules {
         /** Any owner: matched by name and descriptor, see {@link Rewriter}. */
         void observe(String name, String desc, String target, String targetName) {
             rules.add(new Rule("*", name, desc, Kind.METHOD, new Observe(target, targetName)));
+        }
+
+        void checked(String owner, String name, String desc, String check) {
+            rules.add(new Rule(owner, name, desc, Kind.METHOD, new Rule.Checked(REFLECTION, check)));
         }
 
         void extendMethod(String owner, String name, String desc, Push... pushes) {

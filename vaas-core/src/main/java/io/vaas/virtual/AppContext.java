@@ -1,5 +1,7 @@
 package io.vaas.virtual;
 
+import io.vaas.policy.Policy;
+
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +22,7 @@ public final class AppContext {
     private Properties properties;
     private final int processors;
     private final OutputSink output;
+    private final Policy policy;
     private volatile AppStdio stdio;
     private final ShutdownHooks hooks;
     private final AppThreads threads;
@@ -45,10 +48,13 @@ public final class AppContext {
      *                   not change it afterwards
      * @param processors what {@code Runtime.availableProcessors()} answers the app
      * @param output     where its standard output and error go
+     * @param policy     what the app may use of the JDK, checked again when it reaches members by reflection; null
+     *                   for no checks
      */
     public AppContext(String app, String version, Map<String, String> env, Properties properties, int processors,
-                      OutputSink output) {
+                      OutputSink output, Policy policy) {
         this.app = app;
+        this.policy = policy;
         this.version = version;
         this.env = Map.copyOf(env);
         this.initialProperties = properties;
@@ -100,6 +106,10 @@ public final class AppContext {
 
     ClassLoader loader() {
         return loader;
+    }
+
+    Policy policy() {
+        return policy;
     }
 
     Map<String, String> env() {

@@ -2,15 +2,18 @@ package io.vaas.virtual;
 
 import io.vaas.rewrite.Rule;
 import io.vaas.rewrite.Rules;
+import io.vaas.policy.Violation;
 import net.bytebuddy.jar.asm.Type;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,9 +41,12 @@ public final class VirtualReflection {
      * caller's own bridge performs the {@code Method.invoke}, so caller-sensitive methods see the app's class.
      */
     public static Object[] plan(Method m, Object target, Object[] args, Class<?> caller) {
-        AppContext.of(caller);
+        AppContext context = AppContext.of(caller);
         Rule rule = m == null ? null : redirectRule(m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m));
         if (rule == null) {
+            if (m != null) {
+                checkPolicy(context, m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m), false, caller);
+            }
             return new Object[] {m, target, args};
         }
         Object[] given = args == null ? new Object[0] : args;
@@ -58,6 +64,7 @@ public final class VirtualReflection {
     public static Object get(Field f, Object target, Class<?> caller) throws IllegalAccessException {
         MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
         if (redirect == null) {
+            checkMember(f, caller);
             return f.get(target);
         }
         try {
@@ -72,31 +79,175 @@ public final class VirtualReflection {
     public static MethodHandle findStatic(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
                                           Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
         MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
-        return redirect != null ? redirect : lookup.findStatic(refc, name, type);
+        if (redirect != null) {
+            return redirect;
+        }
+        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        return lookup.findStatic(refc, name, type);
     }
 
     public static MethodHandle findVirtual(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
                                            Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
         MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
-        return redirect != null ? redirect : lookup.findVirtual(refc, name, type);
+        if (redirect != null) {
+            return redirect;
+        }
+        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        return lookup.findVirtual(refc, name, type);
     }
 
     public static MethodHandle findStaticGetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
                                                 Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
         MethodHandle redirect = redirect(refc, name, Type.getDescriptor(type), caller);
-        return redirect != null ? redirect : lookup.findStaticGetter(refc, name, type);
+        if (redirect != null) {
+            return redirect;
+        }
+        checkPolicy(AppContext.of(caller), refc, name, Type.getDescriptor(type), true, caller);
+        return lookup.findStaticGetter(refc, name, type);
     }
 
     public static MethodHandle unreflect(MethodHandles.Lookup lookup, Method m, Class<?> caller)
             throws IllegalAccessException {
         MethodHandle redirect = redirect(m, m.getName(), Type.getMethodDescriptor(m), caller);
-        return redirect != null ? redirect : lookup.unreflect(m);
+        if (redirect != null) {
+            return redirect;
+        }
+        checkMember(m, caller);
+        return lookup.unreflect(m);
     }
 
     public static MethodHandle unreflectGetter(MethodHandles.Lookup lookup, Field f, Class<?> caller)
             throws IllegalAccessException {
         MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
-        return redirect != null ? redirect : lookup.unreflectGetter(f);
+        if (redirect != null) {
+            return redirect;
+        }
+        checkMember(f, caller);
+        return lookup.unreflectGetter(f);
+    }
+
+    public static MethodHandle findConstructor(MethodHandles.Lookup lookup, Class<?> refc, MethodType type,
+                                               Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
+        checkPolicy(AppContext.of(caller), refc, "<init>", type.toMethodDescriptorString(), false, caller);
+        return lookup.findConstructor(refc, type);
+    }
+
+    public static MethodHandle findSpecial(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
+                                           Class<?> specialCaller, Class<?> caller)
+            throws NoSuchMethodException, IllegalAccessException {
+        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        return lookup.findSpecial(refc, name, type, specialCaller);
+    }
+
+    public static MethodHandle findGetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                          Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        checkPolicy(AppContext.of(caller), refc, name, Type.getDescriptor(type), true, caller);
+        return lookup.findGetter(refc, name, type);
+    }
+
+    public static MethodHandle findSetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                          Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        checkPolicy(AppContext.of(caller), refc, name, Type.getDescriptor(type), true, caller);
+        return lookup.findSetter(refc, name, type);
+    }
+
+    public static MethodHandle findStaticSetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                                Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        checkPolicy(AppContext.of(caller), refc, name, Type.getDescriptor(type), true, caller);
+        return lookup.findStaticSetter(refc, name, type);
+    }
+
+    public static MethodHandle unreflectConstructor(MethodHandles.Lookup lookup, Constructor<?> c, Class<?> caller)
+            throws IllegalAccessException {
+        checkMember(c, caller);
+        return lookup.unreflectConstructor(c);
+    }
+
+    public static MethodHandle unreflectSetter(MethodHandles.Lookup lookup, Field f, Class<?> caller)
+            throws IllegalAccessException {
+        checkMember(f, caller);
+        return lookup.unreflectSetter(f);
+    }
+
+    public static MethodHandle unreflectSpecial(MethodHandles.Lookup lookup, Method m, Class<?> specialCaller,
+                                                Class<?> caller) throws IllegalAccessException {
+        checkMember(m, caller);
+        return lookup.unreflectSpecial(m, specialCaller);
+    }
+
+    /**
+     * Before a reflective use of {@code member} (a {@link Method}, {@link Field} or {@link Constructor}) performed by
+     * the app's code: throws {@link SecurityException} if its policy does not allow that member.
+     */
+    public static void checkMember(Object member, Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        switch (member) {
+            case Method m -> checkPolicy(context, m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m), false, caller);
+            case Constructor<?> c -> checkPolicy(context, c.getDeclaringClass(), "<init>", Type.getConstructorDescriptor(c),
+                    false, caller);
+            case Field f -> checkPolicy(context, f.getDeclaringClass(), f.getName(), Type.getDescriptor(f.getType()), true,
+                    caller);
+            case null, default -> {
+                // Not a member (or null: the JDK call that follows throws its own NullPointerException).
+            }
+        }
+    }
+
+    /**
+     * Before {@code setAccessible}/{@code trySetAccessible}: suppressing access checks is the app's business on its
+     * own classes only; on anything else it needs the {@code reflection} permission.
+     */
+    public static void checkAccessible(Object member, Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        Class<?> owner = switch (member) {
+            case Member m -> m.getDeclaringClass();
+            case null, default -> null;
+        };
+        if (owner == null || ownedBy(owner, context.loader())) {
+            return;
+        }
+        if (context.policy() != null && context.policy().granted().contains("reflection")) {
+            return;
+        }
+        throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " called setAccessible on "
+                + describe(member) + ", which is not one of the app's own classes; permission 'reflection' allows "
+                + "it (add it to \"permissions\" in vaas.json)");
+    }
+
+    private static boolean ownedBy(Class<?> c, ClassLoader appLoader) {
+        for (ClassLoader l = c.getClassLoader(); l != null; l = l.getParent()) {
+            if (l == appLoader) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Object member) {
+        return switch (member) {
+            case Method m -> io.vaas.rewrite.Members.describe(Type.getInternalName(m.getDeclaringClass()), m.getName(),
+                    Type.getMethodDescriptor(m), false);
+            case Constructor<?> c -> io.vaas.rewrite.Members.describe(Type.getInternalName(c.getDeclaringClass()), "<init>",
+                    Type.getConstructorDescriptor(c), false);
+            case Field f -> io.vaas.rewrite.Members.describe(Type.getInternalName(f.getDeclaringClass()), f.getName(),
+                    Type.getDescriptor(f.getType()), true);
+            default -> String.valueOf(member);
+        };
+    }
+
+    private static void checkPolicy(AppContext context, Class<?> owner, String name, String desc, boolean field,
+                                    Class<?> caller) {
+        if (context.policy() == null) {
+            return;
+        }
+        List<String> allowedBy = context.policy().deniedBy(Type.getInternalName(owner), name, desc, field);
+        if (allowedBy == null) {
+            return;
+        }
+        Violation v = new Violation(caller.getName(), "(reflection)", -1,
+                io.vaas.rewrite.Members.describe(Type.getInternalName(owner), name, desc, field), allowedBy);
+        throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " reached "
+                + v.api() + " by reflection, which the app's permissions do not allow; " + v.remedy());
     }
 
     private static MethodHandle redirect(Member member, String name, String desc, Class<?> caller) {
