@@ -23,6 +23,9 @@ public final class AppContext {
     private final int processors;
     private final OutputSink output;
     private final Policy policy;
+    /** Decisions on JDK members the app reached by reflection (JDK classes only: no app class is kept here). */
+    private final java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflection =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile AppStdio stdio;
     private final ShutdownHooks hooks;
     private final AppThreads threads;
@@ -110,6 +113,10 @@ public final class AppContext {
 
     Policy policy() {
         return policy;
+    }
+
+    java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflectionDecisions() {
+        return reflection;
     }
 
     Map<String, String> env() {

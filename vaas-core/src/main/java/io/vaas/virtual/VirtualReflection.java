@@ -42,13 +42,18 @@ public final class VirtualReflection {
      */
     public static Object[] plan(Method m, Object target, Object[] args, Class<?> caller) {
         AppContext context = AppContext.of(caller);
-        Rule rule = m == null ? null : redirectRule(m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m));
-        if (rule == null) {
-            if (m != null) {
-                checkPolicy(context, m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m), false, caller);
-            }
+        if (m == null || !isJdk(m.getDeclaringClass())) {
             return new Object[] {m, target, args};
         }
+        // Decided once per JDK method and app: the descriptor building and lookups cost more than the call.
+        Object decision = context.reflectionDecisions().computeIfAbsent(m, k -> decide((Method) k, context));
+        if (decision instanceof String denial) {
+            throw new SecurityException(denial);
+        }
+        if (decision == ALLOWED) {
+            return new Object[] {m, target, args};
+        }
+        Method redirect = (Method) decision;
         Object[] given = args == null ? new Object[0] : args;
         boolean isStatic = Modifier.isStatic(m.getModifiers());
         Object[] full = new Object[given.length + (isStatic ? 1 : 2)];
@@ -58,7 +63,25 @@ public final class VirtualReflection {
         }
         System.arraycopy(given, 0, full, at, given.length);
         full[full.length - 1] = caller;
-        return new Object[] {TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod), null, full};
+        return new Object[] {redirect, null, full};
+    }
+
+    private static final Object ALLOWED = new Object();
+
+    /** The redirect target of a JDK method, {@link #ALLOWED}, or the message of its denial. */
+    private static Object decide(Method m, AppContext context) {
+        String desc = Type.getMethodDescriptor(m);
+        Rule rule = redirectRule(m.getDeclaringClass(), m.getName(), desc);
+        if (rule != null) {
+            return TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod);
+        }
+        String denial = denial(context, m.getDeclaringClass(), m.getName(), desc, false);
+        return denial == null ? ALLOWED : denial;
+    }
+
+    private static boolean isJdk(Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        return l == null || l == PLATFORM;
     }
 
     public static Object get(Field f, Object target, Class<?> caller) throws IllegalAccessException {
@@ -237,17 +260,25 @@ public final class VirtualReflection {
 
     private static void checkPolicy(AppContext context, Class<?> owner, String name, String desc, boolean field,
                                     Class<?> caller) {
-        if (context.policy() == null) {
-            return;
+        String denial = denial(context, owner, name, desc, field);
+        if (denial != null) {
+            throw new SecurityException(denial);
+        }
+    }
+
+    /** Why the app may not reach a member by reflection, or null when it may. */
+    private static String denial(AppContext context, Class<?> owner, String name, String desc, boolean field) {
+        if (context.policy() == null || !isJdk(owner)) {
+            return null;
         }
         List<String> allowedBy = context.policy().deniedBy(Type.getInternalName(owner), name, desc, field);
         if (allowedBy == null) {
-            return;
+            return null;
         }
-        Violation v = new Violation(caller.getName(), "(reflection)", -1,
+        Violation v = new Violation(owner.getName(), "(reflection)", -1,
                 io.vaas.rewrite.Members.describe(Type.getInternalName(owner), name, desc, field), allowedBy);
-        throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " reached "
-                + v.api() + " by reflection, which the app's permissions do not allow; " + v.remedy());
+        return "app '" + context.app() + "' reached " + v.api() + " by reflection, which the app's permissions do "
+                + "not allow; " + v.remedy();
     }
 
     private static MethodHandle redirect(Member member, String name, String desc, Class<?> caller) {

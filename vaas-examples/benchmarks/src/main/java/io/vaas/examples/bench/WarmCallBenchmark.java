@@ -70,6 +70,25 @@ public class WarmCallBenchmark {
         return vaas.rpc("hello.ping", null);
     }
 
+    /** 1,000 reflective {@code String.length()} calls inside the app: each goes through the policy check. */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(1000)
+    public Object vaasReflectiveCalls() {
+        return hello.rpc("reflect", 1000);
+    }
+
+    /** The same 1,000 reflective calls in the host, unchecked. */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(1000)
+    public long directReflectiveCalls() throws ReflectiveOperationException {
+        java.lang.reflect.Method length = String.class.getMethod("length");
+        long sum = 0;
+        for (int i = 0; i < 1000; i++) {
+            sum += (Integer) length.invoke("hello");
+        }
+        return sum;
+    }
+
     @Benchmark
     public void directNoop() {
         direct.noop();

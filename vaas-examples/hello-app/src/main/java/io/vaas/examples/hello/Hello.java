@@ -50,6 +50,20 @@ public class Hello {
         return "pong";
     }
 
+    /**
+     * {@code hello.reflect} calls {@code String.length()} reflectively {@code n} times: in an app every such call is
+     * checked against its permissions, which the benchmarks compare with the same loop in the host.
+     */
+    @VaasServer(type = ServerType.RPC)
+    public long reflect(int n) throws ReflectiveOperationException {
+        java.lang.reflect.Method length = String.class.getMethod("length");
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += (Integer) length.invoke("hello");
+        }
+        return sum;
+    }
+
     /** {@code hello.noop} does nothing: what a call costs with no work inside. */
     @VaasServer(type = ServerType.RPC)
     public void noop() {
