@@ -159,6 +159,84 @@ class PolicyTest {
         }
     }
 
+    /** Classes a guest defines from bytes: one reads the app's environment, one tries to start a process. */
+    static final GuestApp GENERATED = GuestApp.library().source("d.Gen", """
+            package d;
+            public class Gen {
+                public static String color() { return System.getenv("COLOR"); }
+                public static String exec() throws Exception { Runtime.getRuntime().exec(new String[] {"true"}); return "ran"; }
+            }
+            """);
+
+    static final GuestApp DEFINER = GuestApp.named("definer").source("d.Definer", """
+            package d;
+            import io.vaas.api.*;
+            import java.lang.invoke.MethodHandles;
+            import java.util.Base64;
+            public class Definer {
+                static final class Loader extends ClassLoader {
+                    Loader(ClassLoader parent) { super(parent); }
+                    Class<?> define(byte[] b) { return defineClass("d.Gen", b, 0, b.length); }
+                }
+                static String call(Class<?> c, String method) {
+                    try {
+                        return (String) c.getMethod(method).invoke(null);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        return "denied: " + e.getCause().getMessage();
+                    } catch (ReflectiveOperationException e) {
+                        return "failed: " + e;
+                    }
+                }
+                @VaasServer(type = ServerType.RPC) public String viaLoader(String base64) {
+                    try {
+                        Class<?> c = new Loader(Definer.class.getClassLoader()).define(Base64.getDecoder().decode(base64));
+                        return call(c, "color") + " | " + call(c, "exec");
+                    } catch (SecurityException e) {
+                        return "refused: " + e.getMessage();
+                    }
+                }
+                @VaasServer(type = ServerType.RPC) public String orphanLoader(String base64) {
+                    try {
+                        new Loader(null).define(Base64.getDecoder().decode(base64));
+                        return "defined";
+                    } catch (SecurityException e) {
+                        return "refused: " + e.getMessage();
+                    }
+                }
+                @VaasServer(type = ServerType.RPC) public String viaLookup(String base64) throws Exception {
+                    try {
+                        Class<?> c = MethodHandles.lookup().defineClass(Base64.getDecoder().decode(base64));
+                        return call(c, "color") + " | " + call(c, "exec");
+                    } catch (SecurityException e) {
+                        return "refused: " + e.getMessage();
+                    }
+                }
+            }
+            """);
+
+    @Test
+    void classesAnAppDefinesGoThroughTheSameRewritingAndPolicy(@TempDir Path dir) {
+        String gen = java.util.Base64.getEncoder().encodeToString(GENERATED.entries().get("d/Gen.class"));
+        Path jar = DEFINER.writeJar(dir.resolve("definer.jar"));
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(jar).env("COLOR", "green"));
+            assertThat((String) vaas.rpc("definer.viaLoader", gen)).startsWith("refused: app 'definer'")
+                    .contains("java.lang.ClassLoader(java.lang.ClassLoader)").contains("'classloading'");
+            assertThat((String) vaas.rpc("definer.viaLookup", gen)).startsWith("refused: app 'definer'")
+                    .contains("defineClass").contains("'classloading'");
+        }
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(jar).env("COLOR", "green").permit("classloading"));
+            // The defined class sees the app's environment (it was rewritten and belongs to the app) and the app's
+            // policy (no process).
+            assertThat((String) vaas.rpc("definer.viaLoader", gen)).startsWith("green | denied: app 'definer'")
+                    .contains("java.lang.Runtime.exec");
+            assertThat((String) vaas.rpc("definer.viaLookup", gen)).startsWith("green | denied: app 'definer'");
+            assertThat((String) vaas.rpc("definer.orphanLoader", gen)).startsWith("refused: app 'definer'")
+                    .contains("does not delegate to the app's own loader");
+        }
+    }
+
     @Test
     void verifyReportsEveryDeniedReferenceAsTextAndJson(@TempDir Path dir) {
         try (Vaas vaas = Vaas.builder().build()) {

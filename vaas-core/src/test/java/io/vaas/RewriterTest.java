@@ -37,6 +37,12 @@ class RewriterTest {
         for (Rule rule : Rules.standard().all()) {
             switch (rule.action()) {
                 case Rule.Redirect r -> assertStaticMethod(host, r.targetOwner(), r.targetName(), r.targetDesc(), rule);
+                case Rule.DefineBridge d -> {
+                    assertStaticMethod(host, d.targetOwner(), "rewrite",
+                            "(Ljava/lang/ClassLoader;Ljava/lang/String;[BIILjava/lang/Class;)[B", rule);
+                    assertStaticMethod(host, d.targetOwner(), "rewrite",
+                            "(Ljava/lang/ClassLoader;Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/lang/Class;)[B", rule);
+                }
                 case Rule.Observe o -> assertStaticMethod(host, o.targetOwner(), o.targetName(),
                         "(Ljava/lang/Object;Ljava/lang/Class;)V", rule);
                 case Rule.Checked ch -> assertStaticMethod(host, ch.targetOwner(), ch.targetName(),

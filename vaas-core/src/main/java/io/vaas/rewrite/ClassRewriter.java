@@ -55,6 +55,10 @@ final class ClassRewriter extends ClassVisitor {
     private boolean changed;
     private Rule.ReflectiveInvoke invokeBridge;
     private final Map<String, CheckedBridge> checkedBridges = new LinkedHashMap<>();
+    private final Map<String, DefineBridgeSite> defineBridges = new LinkedHashMap<>();
+
+    private record DefineBridgeSite(String name, String desc, String receiver, String memberDesc, String target) {
+    }
 
     private record CheckedBridge(String name, String desc, String owner, String member, String memberDesc,
                                  Rule.Checked check) {
@@ -109,13 +113,20 @@ final class ClassRewriter extends ClassVisitor {
         for (CheckedBridge b : checkedBridges.values()) {
             emitCheckedBridge(b);
         }
+        for (DefineBridgeSite b : defineBridges.values()) {
+            emitDefineBridge(b);
+        }
         super.visitEnd();
     }
 
     private Rule ruleFor(int opcode, String owner, String name, String desc) {
         Rule r = rules.find(owner, name, desc);
-        if (r == null && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)) {
+        if (r == null && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE
+                || opcode == Opcodes.INVOKESPECIAL)) {
             r = rules.find("*", name, desc);
+            if (r != null && opcode == Opcodes.INVOKESPECIAL && !(r.action() instanceof Rule.DefineBridge)) {
+                r = null;
+            }
         }
         return r;
     }
@@ -148,6 +159,18 @@ final class ClassRewriter extends ClassVisitor {
                     emitPush(mv, p);
                 }
                 mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
+            }
+            case Rule.DefineBridge db -> {
+                if (isInterface) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                // super.defineClass names ClassLoader; the bridge calls it on this class, as protected access needs.
+                String receiver = opcode == Opcodes.INVOKESPECIAL ? className : owner;
+                String bridgeDesc = "(L" + receiver + ";" + desc.substring(1);
+                DefineBridgeSite b = defineBridges.computeIfAbsent(receiver + desc, k -> new DefineBridgeSite(
+                        "vaas$define$" + defineBridges.size(), bridgeDesc, receiver, desc, db.targetOwner()));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, b.name(), b.desc(), false);
             }
             case Rule.Checked ch -> {
                 if (opcode != Opcodes.INVOKEVIRTUAL || (isInterface && major < Opcodes.V1_8)) {
@@ -374,6 +397,47 @@ final class ClassRewriter extends ClassVisitor {
         }
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.owner(), b.member(), b.memberDesc(), false);
         mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code vaas$define$N(loader, name, bytes…)}: rewrite the bytes, then define them in {@code loader}. */
+    private void emitDefineBridge(DefineBridgeSite b) {
+        MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                b.name(), b.desc(), null, null);
+        mv.visitCode();
+        String withDomain = "(Ljava/lang/String;[BIILjava/security/ProtectionDomain;)Ljava/lang/Class;";
+        boolean buffer = b.memberDesc().contains("ByteBuffer");
+        boolean domain = b.memberDesc().contains("ProtectionDomain");
+        int bytesLocal = buffer ? 4 : domain ? 6 : 5;
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitVarInsn(Opcodes.ALOAD, 2);
+        if (buffer) {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, b.target(), "rewrite",
+                    "(Ljava/lang/ClassLoader;Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/lang/Class;)[B", false);
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, 3);
+            mv.visitVarInsn(Opcodes.ILOAD, 4);
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, b.target(), "rewrite",
+                    "(Ljava/lang/ClassLoader;Ljava/lang/String;[BIILjava/lang/Class;)[B", false);
+        }
+        mv.visitVarInsn(Opcodes.ASTORE, bytesLocal);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitVarInsn(Opcodes.ALOAD, bytesLocal);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ALOAD, bytesLocal);
+        mv.visitInsn(Opcodes.ARRAYLENGTH);
+        if (buffer || domain) {
+            mv.visitVarInsn(Opcodes.ALOAD, buffer ? 3 : 5);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.receiver(), "defineClass", withDomain, false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.receiver(), "defineClass", "(Ljava/lang/String;[BII)Ljava/lang/Class;", false);
+        }
+        mv.visitInsn(Opcodes.ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

@@ -68,6 +68,14 @@ public record Rule(String owner, String name, String desc, Kind kind, Action act
     public record Checked(String targetOwner, String targetName) implements Action {
     }
 
+    /**
+     * {@code defineClass} in an app's own class loader (any owner, since javac names the app's subclass): the call
+     * goes to a synthetic bridge that passes the bytes through {@code targetOwner.rewrite(loader, name, bytes…,
+     * caller)} first, so classes the app defines get the same rewriting and policy as its own.
+     */
+    public record DefineBridge(String targetOwner) implements Action {
+    }
+
     /** One instruction of an {@link Extend}. */
     public sealed interface Push {
     }

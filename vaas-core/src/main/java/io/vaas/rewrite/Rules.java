@@ -248,6 +248,18 @@ public final class Rules {
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/util/Properties;)Ljava/sql/Connection;", JDBC);
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
 
+        // Classes an app defines itself go through the same rewriting and policy.
+        String classLoading = SUPPORT_PACKAGE + "VirtualClassLoading";
+        for (String desc : List.of("(Ljava/lang/String;[BII)Ljava/lang/Class;",
+                "(Ljava/lang/String;[BIILjava/security/ProtectionDomain;)Ljava/lang/Class;",
+                "(Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;)Ljava/lang/Class;")) {
+            t.rules.add(new Rule("*", "defineClass", desc, Kind.METHOD, new Rule.DefineBridge(classLoading)));
+        }
+        t.instanceCall("java/lang/invoke/MethodHandles$Lookup", "defineClass", "([B)Ljava/lang/Class;", classLoading);
+        t.instanceCall("java/lang/invoke/MethodHandles$Lookup", "defineHiddenClass",
+                "([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;",
+                classLoading);
+
         // Reflection on the members above reaches their virtual versions too.
         String mh = "Ljava/lang/invoke/MethodHandle;";
         String lookup = "java/lang/invoke/MethodHandles$Lookup";

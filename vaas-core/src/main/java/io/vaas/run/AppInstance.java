@@ -86,7 +86,8 @@ public final class AppInstance {
             }
             int processors = Math.min(Runtime.getRuntime().availableProcessors(), config.workers());
             context = new AppContext(name, config.version(), settings.envFor(config.env()),
-                    settings.propertiesFor(config.properties()), processors, settings.output(), policy);
+                    settings.propertiesFor(config.properties()), processors, settings.output(), policy,
+                    settings.rewriter());
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
                     context, verified.ready());
             RouteTable routes;

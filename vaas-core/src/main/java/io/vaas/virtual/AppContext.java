@@ -1,6 +1,7 @@
 package io.vaas.virtual;
 
 import io.vaas.policy.Policy;
+import io.vaas.rewrite.Rewriter;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -23,6 +24,7 @@ public final class AppContext {
     private final int processors;
     private final OutputSink output;
     private final Policy policy;
+    private final Rewriter rewriter;
     /** Decisions on JDK members the app reached by reflection (JDK classes only: no app class is kept here). */
     private final java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflection =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,11 +55,13 @@ public final class AppContext {
      * @param output     where its standard output and error go
      * @param policy     what the app may use of the JDK, checked again when it reaches members by reflection; null
      *                   for no checks
+     * @param rewriter   the pass classes the app defines itself go through
      */
     public AppContext(String app, String version, Map<String, String> env, Properties properties, int processors,
-                      OutputSink output, Policy policy) {
+                      OutputSink output, Policy policy, Rewriter rewriter) {
         this.app = app;
         this.policy = policy;
+        this.rewriter = rewriter;
         this.version = version;
         this.env = Map.copyOf(env);
         this.initialProperties = properties;
@@ -78,11 +82,12 @@ public final class AppContext {
      *                           app code only
      */
     static AppContext of(Class<?> caller) {
-        ClassLoader l = caller == null ? null : caller.getClassLoader();
-        if (l instanceof ContextCarrier carrier) {
-            AppContext c = carrier.appContext();
-            if (c != null) {
-                return c;
+        for (ClassLoader l = caller == null ? null : caller.getClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof ContextCarrier carrier) {
+                AppContext c = carrier.appContext();
+                if (c != null) {
+                    return c;
+                }
             }
         }
         throw new SecurityException("io.vaas.virtual serves the rewritten code of apps only, not "
@@ -113,6 +118,10 @@ public final class AppContext {
 
     Policy policy() {
         return policy;
+    }
+
+    Rewriter rewriter() {
+        return rewriter;
     }
 
     java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflectionDecisions() {
