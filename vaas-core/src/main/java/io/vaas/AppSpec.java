@@ -28,15 +28,17 @@ public final class AppSpec {
     private final Map<String, String> env;
     private final Map<String, String> properties;
     private final List<String> permissions;
+    private final Map<Class<?>, Object> services;
 
     private AppSpec(AppSource source, String name, String configJson, Map<String, String> env,
-                    Map<String, String> properties, List<String> permissions) {
+                    Map<String, String> properties, List<String> permissions, Map<Class<?>, Object> services) {
         this.source = source;
         this.name = name;
         this.configJson = configJson;
         this.env = env;
         this.properties = properties;
         this.permissions = permissions;
+        this.services = services;
     }
 
     /** The app at {@code path} (a folder or a jar), named by its {@code vaas.json}. */
@@ -51,7 +53,7 @@ public final class AppSpec {
 
     /** The app whose code comes from {@code source}. */
     public static AppSpec of(AppSource source) {
-        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of());
+        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of(), Map.of());
     }
 
     /**
@@ -64,7 +66,8 @@ public final class AppSpec {
 
     /** Deploys under {@code newName} instead of the name in {@code vaas.json}. */
     public AppSpec named(String newName) {
-        return new AppSpec(source, Objects.requireNonNull(newName, "name"), configJson, env, properties, permissions);
+        return new AppSpec(source, Objects.requireNonNull(newName, "name"), configJson, env, properties, permissions,
+                services);
     }
 
     /** Grants the app environment variable {@code key}. */
@@ -76,7 +79,7 @@ public final class AppSpec {
     public AppSpec env(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(env);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions);
+        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions, services);
     }
 
     /** Sets system property {@code key} as the app sees it. */
@@ -88,14 +91,14 @@ public final class AppSpec {
     public AppSpec properties(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions);
+        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions, services);
     }
 
     /** Grants permission groups such as {@code "files:read"} on top of those the app asks for. */
     public AppSpec permit(String... more) {
         List<String> copy = new ArrayList<>(permissions);
         copy.addAll(Arrays.asList(more));
-        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy));
+        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy), services);
     }
 
     /**
@@ -104,7 +107,23 @@ public final class AppSpec {
      */
     public AppSpec config(String jsonObject) {
         return new AppSpec(source, name, Objects.requireNonNull(jsonObject, "jsonObject"), env, properties,
-                permissions);
+                permissions, services);
+    }
+
+    /**
+     * Hands this app a service of its own, on top of those the host gives every app; {@code type} must be an
+     * interface of a package the host exports ({@code Vaas.Builder.exportPackages}). The app gets it with
+     * {@code io.vaas.api.Services.get(type)}.
+     */
+    public <T> AppSpec service(Class<T> type, T service) {
+        Map<Class<?>, Object> copy = new java.util.LinkedHashMap<>(services);
+        copy.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+        return new AppSpec(source, name, configJson, env, properties, permissions, Map.copyOf(copy));
+    }
+
+    /** The services this app gets besides the host's. */
+    public Map<Class<?>, Object> services() {
+        return services;
     }
 
     /** Where the app's code comes from. */

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -82,7 +83,7 @@ public final class Vaas implements AutoCloseable {
         Objects.requireNonNull(spec, "spec");
         ensureOpen();
         long start = System.nanoTime();
-        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), settings);
+        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), spec.services(), settings);
         AppInstance previous;
         synchronized (deployLock) {
             if (closed) {
@@ -328,8 +329,38 @@ public final class Vaas implements AutoCloseable {
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
         private boolean strictPolicy;
+        private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
+        private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Lets apps see these host packages (besides the JDK and {@code io.vaas.api}), loaded from {@code loader}: the
+         * interfaces of the services the host hands them, say. Apps then share those types with the host. By default
+         * no host package is exported.
+         */
+        public Builder exportPackages(ClassLoader loader, String... packages) {
+            for (String p : packages) {
+                exportedPackages.put(p, Objects.requireNonNull(loader, "loader"));
+            }
+            return this;
+        }
+
+        /** As {@link #exportPackages(ClassLoader, String...)}, from the loader that loaded the calling code. */
+        public Builder exportPackages(String... packages) {
+            ClassLoader caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
+                    .getClassLoader();
+            return exportPackages(caller == null ? ClassLoader.getSystemClassLoader() : caller, packages);
+        }
+
+        /**
+         * Hands every app a service: {@code type} must be an interface of an exported package. Apps get it with
+         * {@code io.vaas.api.Services.get(type)}.
+         */
+        public <T> Builder service(Class<T> type, T service) {
+            services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+            return this;
         }
 
         /**
@@ -449,9 +480,18 @@ public final class Vaas implements AutoCloseable {
                             + "'; known permissions: " + policies.names());
                 }
             }
-            HostSettings settings = new HostSettings(HostExports.defaults(), new Rewriter(Rules.standard(), cache),
+            HostExports exports = HostExports.defaults();
+            Map<ClassLoader, List<String>> byLoader = new java.util.LinkedHashMap<>();
+            exportedPackages.forEach((p, l) -> byLoader.computeIfAbsent(l, k -> new ArrayList<>()).add(p));
+            for (Map.Entry<ClassLoader, List<String>> e : byLoader.entrySet()) {
+                exports = exports.with(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<Class<?>, Object> e : services.entrySet()) {
+                HostSettings.checkService(exports, e.getKey(), e.getValue());
+            }
+            HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard(), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
-                    policies, List.copyOf(defaultPermissions), strictPolicy);
+                    policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services));
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

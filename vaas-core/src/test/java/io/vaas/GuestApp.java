@@ -33,7 +33,9 @@ import java.util.zip.ZipOutputStream;
  */
 final class GuestApp {
 
-    private static final Path API_CLASSES = apiClasses();
+    private static final Path API_CLASSES = codeSource(VaasServer.class);
+    /** Test classes: host types a test exports to its apps (io.vaas.hostapi) are compiled against from here. */
+    private static final Path TEST_CLASSES = codeSource(GuestApp.class);
 
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
@@ -153,7 +155,8 @@ final class GuestApp {
             sources.forEach((name, code) -> units.add(new Source(name, code)));
             try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
                 files.setLocation(StandardLocation.CLASS_OUTPUT, List.of(out.toFile()));
-                files.setLocation(StandardLocation.CLASS_PATH, List.of(API_CLASSES.toFile(), libClasses.toFile()));
+                files.setLocation(StandardLocation.CLASS_PATH, List.of(API_CLASSES.toFile(), TEST_CLASSES.toFile(),
+                        libClasses.toFile()));
                 boolean ok = javac.getTask(null, files, diagnostics, List.of("--release", "25", "-proc:none"), null,
                         units).call();
                 if (!ok) {
@@ -172,9 +175,9 @@ final class GuestApp {
         }
     }
 
-    private static Path apiClasses() {
+    private static Path codeSource(Class<?> c) {
         try {
-            return Path.of(VaasServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

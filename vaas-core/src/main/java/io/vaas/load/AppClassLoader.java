@@ -105,8 +105,9 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         if (exports.isJdkPackage(pkg)) {
             return PLATFORM.loadClass(name);
         }
-        if (exports.isExported(pkg)) {
-            return Class.forName(name, false, exports.hostLoader());
+        ClassLoader host = exports.loaderOf(pkg);
+        if (host != null) {
+            return Class.forName(name, false, host);
         }
         Class<?> own = findClass0(name);
         if (own != null) {

@@ -2,7 +2,11 @@ package io.vaas.load;
 
 import io.vaas.policy.JdkPackages;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the host lets every app see besides the app's own classes: the packages of the JDK's boot and platform
@@ -20,11 +24,11 @@ public final class HostExports {
     public static final String RUNTIME_PACKAGE = "io.vaas.virtual";
 
     private final ClassLoader hostLoader;
-    private final Set<String> exportedPackages;
+    private final Map<String, ClassLoader> exported;
 
-    private HostExports(ClassLoader hostLoader, Set<String> exportedPackages) {
+    private HostExports(ClassLoader hostLoader, Map<String, ClassLoader> exported) {
         this.hostLoader = hostLoader;
-        this.exportedPackages = Set.copyOf(exportedPackages);
+        this.exported = Map.copyOf(exported);
     }
 
     /**
@@ -32,12 +36,38 @@ public final class HostExports {
      * that loaded the container.
      */
     public static HostExports defaults() {
-        return new HostExports(HostExports.class.getClassLoader(), Set.of(API_PACKAGE, RUNTIME_PACKAGE));
+        ClassLoader own = HostExports.class.getClassLoader();
+        return new HostExports(own, Map.of(API_PACKAGE, own, RUNTIME_PACKAGE, own));
     }
 
-    /** The loader that exported host packages come from. */
+    /**
+     * These exports plus host packages of the host's own, such as the interfaces of the services it hands to apps:
+     * apps resolve their classes from {@code loader}, so host and apps share the types.
+     *
+     * @throws IllegalArgumentException if a package is a JDK package or already exported from another loader
+     */
+    public HostExports with(ClassLoader loader, Collection<String> packages) {
+        Map<String, ClassLoader> more = new HashMap<>(exported);
+        for (String p : packages) {
+            if (JdkPackages.contains(p)) {
+                throw new IllegalArgumentException("package " + p + " is the JDK's; apps see it already");
+            }
+            ClassLoader before = more.putIfAbsent(p, loader);
+            if (before != null && before != loader) {
+                throw new IllegalArgumentException("package " + p + " is already exported from another class loader");
+            }
+        }
+        return new HostExports(hostLoader, more);
+    }
+
+    /** The loader that the container's own exported packages come from. */
     public ClassLoader hostLoader() {
         return hostLoader;
+    }
+
+    /** The loader an exported package comes from, or null when it is not exported. */
+    public ClassLoader loaderOf(String pkg) {
+        return exported.get(pkg);
     }
 
     /** Whether {@code pkg} belongs to a JDK module that apps may resolve. */
@@ -47,11 +77,11 @@ public final class HostExports {
 
     /** Whether {@code pkg} is a host package exported to apps. */
     public boolean isExported(String pkg) {
-        return exportedPackages.contains(pkg);
+        return exported.containsKey(pkg);
     }
 
     /** The exported host packages. */
     public Set<String> exportedPackages() {
-        return exportedPackages;
+        return new TreeSet<>(exported.keySet());
     }
 }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +40,7 @@ public final class AppInstance {
     private final AppConfig config;
     private final AppSource source;
     private final ConfigOverrides overrides;
+    private final Map<Class<?>, Object> appServices;
     private final HostSettings settings;
     private final AppContext context;
     private final AppClassLoader loader;
@@ -47,11 +49,12 @@ public final class AppInstance {
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
 
-    private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, HostSettings settings,
-                        AppContext context, AppClassLoader loader, RouteTable routes) {
+    private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
+                        HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
         this.source = source;
         this.overrides = overrides;
+        this.appServices = appServices;
         this.settings = settings;
         this.context = context;
         this.loader = loader;
@@ -65,7 +68,8 @@ public final class AppInstance {
      *
      * @throws AppLoadException on any failure
      */
-    public static AppInstance load(AppSource source, ConfigOverrides overrides, HostSettings settings) {
+    public static AppInstance load(AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
+                                   HostSettings settings) {
         AppSource.Opened opened = source.open(overrides.name());
         AppClassLoader loader;
         AppContext context = null;
@@ -88,6 +92,16 @@ public final class AppInstance {
             context = new AppContext(name, config.version(), settings.envFor(config.env()),
                     settings.propertiesFor(config.properties()), processors, settings.output(), policy,
                     settings.rewriter());
+            Map<Class<?>, Object> services = new java.util.HashMap<>(settings.services());
+            for (Map.Entry<Class<?>, Object> e : appServices.entrySet()) {
+                try {
+                    HostSettings.checkService(settings.exports(), e.getKey(), e.getValue());
+                } catch (IllegalArgumentException bad) {
+                    throw new AppLoadException(name, source.location(), bad.getMessage());
+                }
+                services.put(e.getKey(), e.getValue());
+            }
+            context.services(services);
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
                     context, verified.ready());
             RouteTable routes;
@@ -99,7 +113,7 @@ public final class AppInstance {
             } finally {
                 thread.setContextClassLoader(previous);
             }
-            return new AppInstance(config, source, overrides, settings, context, loader, routes);
+            return new AppInstance(config, source, overrides, appServices, settings, context, loader, routes);
         } catch (AppLoadException e) {
             closeQuietly(opened, context);
             throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), e.reason(), e.getCause());
@@ -139,7 +153,7 @@ public final class AppInstance {
 
     /** Loads this app again from the same source and settings: how an app that exited is restarted. */
     public AppInstance reload() {
-        return load(source, overrides, settings);
+        return load(source, overrides, appServices, settings);
     }
 
     private static void closeQuietly(AppSource.Opened opened, AppContext context) {

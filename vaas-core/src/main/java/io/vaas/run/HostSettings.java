@@ -26,10 +26,36 @@ import java.util.TreeMap;
  * @param defaultPermissions what an app holds (besides {@code core}) when its {@code vaas.json} asks for none
  * @param strictPolicy   whether an app whose code uses denied JDK members is refused at deploy (else each such use
  *                       throws when reached)
+ * @param services       the services every app gets, by interface
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
-                           boolean strictPolicy) {
+                           boolean strictPolicy, Map<Class<?>, Object> services) {
+
+    /**
+     * Checks a service before the host hands it to apps.
+     *
+     * @throws IllegalArgumentException if the type is not an interface of an exported package, or the object does
+     *                                  not implement it
+     */
+    public static void checkService(HostExports exports, Class<?> type, Object service) {
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException("service type " + type.getName() + " must be an interface, so apps "
+                    + "depend on the contract, not on the host's implementation");
+        }
+        if (!type.isInstance(service)) {
+            throw new IllegalArgumentException("service " + service + " does not implement " + type.getName());
+        }
+        if (!exports.isExported(type.getPackageName())) {
+            throw new IllegalArgumentException("service type " + type.getName() + " is in package "
+                    + type.getPackageName() + ", which is not exported to apps; add exportPackages(\""
+                    + type.getPackageName() + "\")");
+        }
+        if (exports.loaderOf(type.getPackageName()) != type.getClassLoader()) {
+            throw new IllegalArgumentException("service type " + type.getName() + " is not the class apps see: its "
+                    + "package is exported from another class loader");
+        }
+    }
 
     /**
      * The JVM properties apps see by default: the platform's description (Java version, vendor, OS, separators,

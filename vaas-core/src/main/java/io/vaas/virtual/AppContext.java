@@ -25,6 +25,7 @@ public final class AppContext {
     private final OutputSink output;
     private final Policy policy;
     private final Rewriter rewriter;
+    private volatile Map<Class<?>, Object> services = Map.of();
     /** Decisions on JDK members the app reached by reflection (JDK classes only: no app class is kept here). */
     private final java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflection =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -122,6 +123,15 @@ public final class AppContext {
 
     Rewriter rewriter() {
         return rewriter;
+    }
+
+    Map<Class<?>, Object> services() {
+        return services;
+    }
+
+    /** Sets the services the host hands this app (called once, before the app runs). */
+    public void services(Map<Class<?>, Object> provided) {
+        this.services = Map.copyOf(provided);
     }
 
     java.util.concurrent.ConcurrentHashMap<java.lang.reflect.Member, Object> reflectionDecisions() {
