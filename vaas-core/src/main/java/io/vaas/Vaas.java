@@ -331,6 +331,7 @@ public final class Vaas implements AutoCloseable {
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
+        private final Map<java.lang.reflect.Method, java.lang.reflect.Method> substitutions = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -352,6 +353,57 @@ public final class Vaas implements AutoCloseable {
             ClassLoader caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
                     .getClassLoader();
             return exportPackages(caller == null ? ClassLoader.getSystemClassLoader() : caller, packages);
+        }
+
+        /**
+         * Substitutes, for every app, a method of the host's for {@code original}: guest code that calls it (or
+         * refers to it by a method reference or handle) calls {@code replacement} instead. {@code replacement} must
+         * be a public static method of an exported package, taking what {@code original} takes (its receiver first,
+         * for an instance method) and returning the same type. Reflection on {@code original} is not redirected.
+         *
+         * @throws IllegalArgumentException if {@code replacement} does not fit
+         */
+        public Builder substitute(java.lang.reflect.Method original, java.lang.reflect.Method replacement) {
+            substitutions.put(Objects.requireNonNull(original, "original"), Objects.requireNonNull(replacement, "replacement"));
+            return this;
+        }
+
+        /**
+         * Substitutes every method of {@code original} for which {@code replacement} has a fitting public static method
+         * of the same name (see {@link #substitute(java.lang.reflect.Method, java.lang.reflect.Method)}).
+         *
+         * @throws IllegalArgumentException if no method of {@code replacement} fits one of {@code original}
+         */
+        public Builder substitute(Class<?> original, Class<?> replacement) {
+            int found = 0;
+            for (java.lang.reflect.Method m : original.getMethods()) {
+                if (m.getDeclaringClass() != original) {
+                    continue;
+                }
+                Class<?>[] params = java.lang.reflect.Modifier.isStatic(m.getModifiers()) ? m.getParameterTypes()
+                        : prepend(original, m.getParameterTypes());
+                try {
+                    java.lang.reflect.Method r = replacement.getMethod(m.getName(), params);
+                    if (java.lang.reflect.Modifier.isStatic(r.getModifiers()) && r.getReturnType() == m.getReturnType()) {
+                        substitute(m, r);
+                        found++;
+                    }
+                } catch (NoSuchMethodException e) {
+                    // Not every method has to be replaced.
+                }
+            }
+            if (found == 0) {
+                throw new IllegalArgumentException(replacement.getName() + " has no public static method that fits a "
+                        + "method of " + original.getName());
+            }
+            return this;
+        }
+
+        private static Class<?>[] prepend(Class<?> first, Class<?>[] rest) {
+            Class<?>[] all = new Class<?>[rest.length + 1];
+            all[0] = first;
+            System.arraycopy(rest, 0, all, 1, rest.length);
+            return all;
         }
 
         /**
@@ -489,7 +541,11 @@ public final class Vaas implements AutoCloseable {
             for (Map.Entry<Class<?>, Object> e : services.entrySet()) {
                 HostSettings.checkService(exports, e.getKey(), e.getValue());
             }
-            HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard(), cache),
+            List<io.vaas.rewrite.Rule> substituted = new ArrayList<>();
+            for (Map.Entry<java.lang.reflect.Method, java.lang.reflect.Method> e : substitutions.entrySet()) {
+                substituted.add(HostSettings.substitution(exports, e.getKey(), e.getValue()));
+            }
+            HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard().with(substituted), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services));
             Vaas vaas = new Vaas(settings);

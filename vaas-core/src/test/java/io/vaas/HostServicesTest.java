@@ -68,6 +68,44 @@ class HostServicesTest {
         }
     }
 
+    static final GuestApp CLOCKED = GuestApp.named("clocked").source("t.T", """
+            package t;
+            import io.vaas.api.*;
+            import java.util.*;
+            import java.util.function.*;
+            public class T {
+                @VaasServer(type = ServerType.RPC) public List<Long> now() {
+                    LongSupplier ref = System::currentTimeMillis;
+                    return List.of(System.currentTimeMillis(), ref.getAsLong(), (long) new Random().nextInt());
+                }
+            }
+            """);
+
+    @Test
+    void hostsSubstituteMembersForTheirApps(@TempDir Path dir) throws Exception {
+        Path jar = CLOCKED.writeJar(dir.resolve("clocked.jar"));
+        try (Vaas vaas = Vaas.builder().exportPackages("io.vaas.hostapi")
+                .substitute(System.class.getMethod("currentTimeMillis"),
+                        io.vaas.hostapi.FixedTime.class.getMethod("currentTimeMillis"))
+                .substitute(java.util.Random.class, io.vaas.hostapi.FixedTime.class)
+                .build()) {
+            vaas.deploy(AppSpec.of(jar));
+            assertThat(vaas.rpc("clocked.now")).isEqualTo(java.util.List.of(42L, 42L, 4L));
+            assertThat(System.currentTimeMillis()).isGreaterThan(42L);
+        }
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(jar));
+            assertThat((java.util.List<?>) vaas.rpc("clocked.now")).first().isNotEqualTo(42L);
+        }
+        assertThatThrownBy(() -> Vaas.builder().substitute(System.class.getMethod("currentTimeMillis"),
+                io.vaas.hostapi.FixedTime.class.getMethod("currentTimeMillis")).build())
+                .hasMessageContaining("not exported to apps");
+        assertThatThrownBy(() -> Vaas.builder().exportPackages("io.vaas.hostapi")
+                .substitute(System.class.getMethod("nanoTime"), io.vaas.hostapi.FixedTime.class.getMethod("nextInt",
+                        java.util.Random.class)).build())
+                .hasMessageContaining("must take []");
+    }
+
     @Test
     void servicesMustBeExportedInterfaces() {
         Greeter g = name -> name;

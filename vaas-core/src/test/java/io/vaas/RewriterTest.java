@@ -37,6 +37,8 @@ class RewriterTest {
         for (Rule rule : Rules.standard().all()) {
             switch (rule.action()) {
                 case Rule.Redirect r -> assertStaticMethod(host, r.targetOwner(), r.targetName(), r.targetDesc(), rule);
+                case Rule.Substitute sub -> assertStaticMethod(host, sub.targetOwner(), sub.targetName(),
+                        sub.targetDesc(), rule);
                 case Rule.DefineBridge d -> {
                     assertStaticMethod(host, d.targetOwner(), "rewrite",
                             "(Ljava/lang/ClassLoader;Ljava/lang/String;[BIILjava/lang/Class;)[B", rule);

@@ -160,6 +160,13 @@ final class ClassRewriter extends ClassVisitor {
                 }
                 mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
             }
+            case Rule.Substitute sub -> {
+                if (opcode == Opcodes.INVOKESPECIAL) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return false;
+                }
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, sub.targetOwner(), sub.targetName(), sub.targetDesc(), false);
+            }
             case Rule.DefineBridge db -> {
                 if (isInterface) {
                     mv.visitMethodInsn(opcode, owner, name, desc, itf);

@@ -76,6 +76,14 @@ public record Rule(String owner, String name, String desc, Kind kind, Action act
     public record DefineBridge(String targetOwner) implements Action {
     }
 
+    /**
+     * The host's own replacement of a member: a public static method of an exported host package taking what the
+     * member takes (the receiver first for an instance method) and returning what it returns. Called as it is, with
+     * no caller class: it is the host's code, serving every app.
+     */
+    public record Substitute(String targetOwner, String targetName, String targetDesc) implements Action {
+    }
+
     /** One instruction of an {@link Extend}. */
     public sealed interface Push {
     }

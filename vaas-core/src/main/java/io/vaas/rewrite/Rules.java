@@ -66,6 +66,25 @@ public final class Rules {
         return STANDARD;
     }
 
+    /**
+     * These rules with the host's substitutions on top (a substitution replaces a standard rule for the same member).
+     *
+     * @param substitutions rules whose action is {@link Rule.Substitute}
+     */
+    public Rules with(List<Rule> substitutions) {
+        if (substitutions.isEmpty()) {
+            return this;
+        }
+        Map<String, Rule> merged = new HashMap<>(byKey);
+        for (Rule r : substitutions) {
+            if (!(r.action() instanceof Rule.Substitute)) {
+                throw new IllegalArgumentException("only substitutions can be added to the rules: " + r);
+            }
+            merged.put(key(r.owner(), r.name(), r.desc()), r);
+        }
+        return new Rules(List.copyOf(merged.values()));
+    }
+
     /** The rule for a member, or null. */
     public Rule find(String owner, String name, String desc) {
         return byKey.get(key(owner, name, desc));

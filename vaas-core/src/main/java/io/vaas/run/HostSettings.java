@@ -33,6 +33,42 @@ public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> p
                            boolean strictPolicy, Map<Class<?>, Object> services) {
 
     /**
+     * The rule that makes guest calls of {@code original} call {@code replacement}.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    public static io.vaas.rewrite.Rule substitution(HostExports exports, java.lang.reflect.Method original,
+                                                    java.lang.reflect.Method replacement) {
+        String where = "substitute " + original + " with " + replacement + ": ";
+        int mods = replacement.getModifiers();
+        if (!java.lang.reflect.Modifier.isStatic(mods) || !java.lang.reflect.Modifier.isPublic(mods)
+                || !java.lang.reflect.Modifier.isPublic(replacement.getDeclaringClass().getModifiers())) {
+            throw new IllegalArgumentException(where + "the replacement must be a public static method of a public class");
+        }
+        String pkg = replacement.getDeclaringClass().getPackageName();
+        if (!exports.isExported(pkg) || exports.loaderOf(pkg) != replacement.getDeclaringClass().getClassLoader()) {
+            throw new IllegalArgumentException(where + "package " + pkg + " is not exported to apps; add exportPackages(\""
+                    + pkg + "\")");
+        }
+        boolean isStatic = java.lang.reflect.Modifier.isStatic(original.getModifiers());
+        java.util.List<Class<?>> expected = new java.util.ArrayList<>();
+        if (!isStatic) {
+            expected.add(original.getDeclaringClass());
+        }
+        expected.addAll(java.util.List.of(original.getParameterTypes()));
+        if (!expected.equals(java.util.List.of(replacement.getParameterTypes()))
+                || replacement.getReturnType() != original.getReturnType()) {
+            throw new IllegalArgumentException(where + "the replacement must take " + expected + " and return "
+                    + original.getReturnType().getName());
+        }
+        String owner = net.bytebuddy.jar.asm.Type.getInternalName(original.getDeclaringClass());
+        return new io.vaas.rewrite.Rule(owner, original.getName(), net.bytebuddy.jar.asm.Type.getMethodDescriptor(original),
+                io.vaas.rewrite.Rule.Kind.METHOD, new io.vaas.rewrite.Rule.Substitute(
+                net.bytebuddy.jar.asm.Type.getInternalName(replacement.getDeclaringClass()), replacement.getName(),
+                net.bytebuddy.jar.asm.Type.getMethodDescriptor(replacement)));
+    }
+
+    /**
      * Checks a service before the host hands it to apps.
      *
      * @throws IllegalArgumentException if the type is not an interface of an exported package, or the object does
