@@ -237,6 +237,55 @@ class PolicyTest {
         }
     }
 
+    static final GuestApp INHERITOR = GuestApp.named("inheritor").source("h.Worker", """
+            package h;
+            public class Worker extends Thread {
+                public Worker() { super("w"); }
+                public static int everyone() { return getAllStackTraces().size(); }   // unqualified, inside the subclass
+                public ThreadGroup group() { return getThreadGroup(); }
+            }
+            """).source("h.Sub", """
+            package h;
+            public class Sub extends Worker {
+                public static int activeCount() { return -1; }   // the app's own member, hiding Thread's: allowed
+            }
+            """).source("h.H", """
+            package h;
+            import io.vaas.api.*;
+            public class H {
+                static String attempt(java.util.concurrent.Callable<Object> c) {
+                    try { return "allowed: " + c.call(); } catch (SecurityException e) { return "denied: " + e.getMessage(); }
+                    catch (Exception e) { return "failed: " + e; }
+                }
+                @VaasServer(type = ServerType.RPC) public String attack(String how) {
+                    return switch (how) {
+                        case "qualified" -> attempt(() -> Worker.getAllStackTraces().size());
+                        case "inside" -> attempt(Worker::everyone);
+                        case "instance" -> attempt(() -> new Worker().group());
+                        case "hidden" -> attempt(() -> Sub.activeCount());
+                        default -> "unknown";
+                    };
+                }
+            }
+            """);
+
+    @Test
+    void membersInheritedThroughAppSubclassesAreCheckedAsTheJdksOwn(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().build()) {
+            vaas.deploy(AppSpec.of(INHERITOR.writeJar(dir.resolve("inheritor.jar"))));
+            assertThat((String) vaas.rpc("inheritor.attack", "qualified")).startsWith("denied: app 'inheritor'")
+                    .contains("java.lang.Thread.getAllStackTraces()").contains("'threads'");
+            assertThat((String) vaas.rpc("inheritor.attack", "inside")).startsWith("denied: ")
+                    .contains("java.lang.Thread.getAllStackTraces()");
+            assertThat((String) vaas.rpc("inheritor.attack", "instance")).startsWith("denied: ")
+                    .contains("java.lang.Thread.getThreadGroup()");
+            assertThat(vaas.rpc("inheritor.attack", "hidden")).isEqualTo("allowed: -1");
+            VerifyReport report = vaas.verify(AppSpec.of(dir.resolve("inheritor.jar")));
+            assertThat(report.violations()).extracting(Violation::api)
+                    .contains("java.lang.Thread.getAllStackTraces()", "java.lang.Thread.getThreadGroup()");
+        }
+    }
+
     @Test
     void verifyReportsEveryDeniedReferenceAsTextAndJson(@TempDir Path dir) {
         try (Vaas vaas = Vaas.builder().build()) {

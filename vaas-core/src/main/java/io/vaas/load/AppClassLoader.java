@@ -47,6 +47,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
     private final Policy policy;
     private final AppContext context;
     private final ConcurrentHashMap<String, AppClassPath.Entry> ready;
+    private final AppTypes types;
 
     /**
      * @param appName   the app this loader serves; it names the loader ({@code vaas-app:<name>}) in stack traces
@@ -68,6 +69,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         this.policy = policy;
         this.context = context;
         this.ready = new ConcurrentHashMap<>(ready);
+        this.types = new AppTypes(classPath);
         context.bindLoader(this);
     }
 
@@ -143,7 +145,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         }
         try {
             if (bytes == null) {
-                bytes = rewriter.rewrite(name, entry.bytes(), policy).bytes();
+                bytes = rewriter.rewrite(name, entry.bytes(), policy, types).bytes();
             }
         } catch (RewriteException e) {
             ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage() + " (from "

@@ -12,11 +12,44 @@ public final class Policy {
     private final List<Permission> granted;
     private final List<Permission> others;
     private final String digest;
+    private final java.util.Set<String> sensitiveNames;
 
     Policy(List<Permission> granted, List<Permission> others, String libraryDigest) {
         this.granted = List.copyOf(granted);
         this.others = List.copyOf(others);
         this.digest = libraryDigest + ":" + String.join(",", Permission.names(granted));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Permission p : this.granted) {
+            for (ClassRule c : p.classes().values()) {
+                // Constructors are not inherited, and a final class has no app subclass to inherit through.
+                if (!isFinal(c.className())) {
+                    c.members().stream().map(MemberPattern::name).filter(n -> !n.equals("<init>")).forEach(names::add);
+                }
+            }
+        }
+        this.sensitiveNames = java.util.Set.copyOf(names);
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> FINAL =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean isFinal(String internalName) {
+        return FINAL.computeIfAbsent(internalName, n -> {
+            try {
+                Class<?> c = Class.forName(n.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+                return java.lang.reflect.Modifier.isFinal(c.getModifiers());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Whether a member of this name is singled out anywhere in the granted allowlists: only such members can be
+     * denied on a class the policy otherwise allows, so only they are worth following up an app's class hierarchy.
+     */
+    public boolean isSensitiveName(String name) {
+        return sensitiveNames.contains(name);
     }
 
     /** The granted permission names, sorted. */

@@ -44,6 +44,8 @@ final class ClassRewriter extends ClassVisitor {
 
     private final Rules rules;
     private final Policy policy;
+    private final TypeHierarchy hierarchy;
+    private boolean usedHierarchy;
     private final List<Violation> violations = new ArrayList<>();
     private final Map<String, Bridge> bridges = new LinkedHashMap<>();
     private String methodName = "";
@@ -67,10 +69,43 @@ final class ClassRewriter extends ClassVisitor {
     private record Bridge(String name, String desc, Handle original) {
     }
 
-    ClassRewriter(ClassVisitor next, Rules rules, Policy policy) {
+    ClassRewriter(ClassVisitor next, Rules rules, Policy policy, TypeHierarchy hierarchy) {
         super(Opcodes.ASM9, next);
         this.rules = rules;
         this.policy = policy;
+        this.hierarchy = hierarchy;
+    }
+
+    /** Whether the result depends on other classes of the app (and so must not be cached by content alone). */
+    boolean usedHierarchy() {
+        return usedHierarchy;
+    }
+
+    /**
+     * The JDK class whose member an app-class-qualified reference reaches by inheritance ({@code MyThread
+     * .getAllStackTraces()} reaches {@code Thread}'s), or {@code owner} itself.
+     */
+    private String effectiveOwner(String owner, String name, String desc) {
+        if (policy == null || !policy.isSensitiveName(name) || isJdkOwner(owner)) {
+            return owner;
+        }
+        usedHierarchy = true;
+        String current = owner;
+        for (int depth = 0; depth < 64 && current != null; depth++) {
+            if (isJdkOwner(current)) {
+                return current;
+            }
+            if (hierarchy.declares(current, name, desc)) {
+                return owner;
+            }
+            current = hierarchy.superName(current);
+        }
+        return owner;
+    }
+
+    private static boolean isJdkOwner(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash > 0 && io.vaas.policy.JdkPackages.contains(internalName.substring(0, slash).replace('/', '.'));
     }
 
     boolean changed() {
@@ -228,11 +263,12 @@ final class ClassRewriter extends ClassVisitor {
         if (policy == null) {
             return false;
         }
-        List<String> allowedBy = policy.deniedBy(owner, name, desc, field);
+        String checked = effectiveOwner(owner, name, desc);
+        List<String> allowedBy = policy.deniedBy(checked, name, desc, field);
         if (allowedBy == null) {
             return false;
         }
-        Violation v = new Violation(className.replace('/', '.'), methodName, line, Members.describe(owner, name, desc, field),
+        Violation v = new Violation(className.replace('/', '.'), methodName, line, Members.describe(checked, name, desc, field),
                 allowedBy);
         if (recording) {
             violations.add(v);

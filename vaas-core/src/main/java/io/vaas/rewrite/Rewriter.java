@@ -57,6 +57,14 @@ public final class Rewriter {
      * @throws RewriteException if the class is malformed or names the runtime-support package itself
      */
     public Rewritten rewrite(String className, byte[] bytes, Policy policy) {
+        return rewrite(className, bytes, policy, TypeHierarchy.NONE);
+    }
+
+    /**
+     * As {@link #rewrite(String, byte[], Policy)}, following app-class-qualified references up the app's own class
+     * hierarchy to the JDK member they inherit. A result that depended on other classes is not cached.
+     */
+    public Rewritten rewrite(String className, byte[] bytes, Policy policy, TypeHierarchy hierarchy) {
         String version = policy == null ? rules.version() : rules.version() + "/" + policy.digest();
         Rewritten remembered = cache.inMemory(version, bytes);
         if (remembered != null) {
@@ -79,23 +87,19 @@ public final class Rewriter {
         if (stored != null) {
             return stored.bytes().length == 0 ? new Rewritten(bytes, stored.violations()) : stored;
         }
-        Rewritten result = transform(className, reader, policy);
-        boolean unchanged = result.bytes() == null;
-        cache.put(version, bytes, unchanged ? new Rewritten(new byte[0], result.violations()) : result);
-        return unchanged ? new Rewritten(bytes, result.violations()) : result;
-    }
-
-    /** Runs the pass; the result's bytes are null when the class had nothing to change after all. */
-    private Rewritten transform(String className, ClassReader reader, Policy policy) {
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        ClassRewriter pass = new ClassRewriter(writer, rules, policy, hierarchy);
         try {
-            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            ClassRewriter rewriter = new ClassRewriter(writer, rules, policy);
-            reader.accept(rewriter, 0);
-            List<Violation> violations = rewriter.violations();
-            return new Rewritten(rewriter.changed() ? writer.toByteArray() : null, violations);
+            reader.accept(pass, 0);
         } catch (RuntimeException e) {
             throw new RewriteException("class " + className + " cannot be rewritten: " + e, e);
         }
+        List<Violation> violations = pass.violations();
+        byte[] out = pass.changed() ? writer.toByteArray() : null;
+        if (!pass.usedHierarchy()) {
+            cache.put(version, bytes, new Rewritten(out == null ? new byte[0] : out, violations));
+        }
+        return new Rewritten(out == null ? bytes : out, violations);
     }
 
     /**
@@ -127,6 +131,13 @@ public final class Rewriter {
             }
             if (policy != null && !policy.allowsWhole(owner) && policy.deniedBy(owner, name, desc, field) != null) {
                 return true;
+            }
+            if (policy != null && policy.isSensitiveName(name) && !rules.hasOwner(owner)) {
+                // Possibly inherited from a JDK class through an app class: the pass follows the hierarchy.
+                int slash = owner.lastIndexOf('/');
+                if (slash < 0 || !io.vaas.policy.JdkPackages.contains(owner.substring(0, slash).replace('/', '.'))) {
+                    return true;
+                }
             }
         }
         return false;

@@ -2,6 +2,7 @@ package io.vaas.run;
 
 import io.vaas.load.AppArchive;
 import io.vaas.load.AppClassPath;
+import io.vaas.load.AppTypes;
 import io.vaas.policy.Policy;
 import io.vaas.policy.VerifyReport;
 import io.vaas.policy.Violation;
@@ -41,6 +42,7 @@ final class AppVerification {
     /** Verifies, and keeps the classes the pass changed. */
     static Result run(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
         Map<String, AppClassPath.Entry> ready = new HashMap<>();
+        AppTypes types = new AppTypes(classPath);
         List<Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int classes = 0;
@@ -61,7 +63,7 @@ final class AppVerification {
                     byte[] bytes = archive.read(entry);
                     if (bytes != null) {
                         classes++;
-                        Rewritten r = rewriter.rewrite(className, bytes, policy);
+                        Rewritten r = rewriter.rewrite(className, bytes, policy, types);
                         violations.addAll(r.violations());
                         if (r.bytes() != bytes || archive == classPath.own()) {
                             ready.put(className, new AppClassPath.Entry(archive, r.bytes()));
