@@ -58,9 +58,11 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
      * @param context   the app's own JDK globals, which its rewritten code reaches through this loader
      * @param ready     classes already read and rewritten (by the deploy's verification), by binary name; each is
      *                  taken once, when defined
+     * @param types     the app's class hierarchy, for references that inherit JDK members through app classes
      */
     public AppClassLoader(String appName, AppClassPath classPath, HostExports exports, Rewriter rewriter,
-                          Policy policy, AppContext context, Map<String, AppClassPath.Entry> ready) {
+                          Policy policy, AppContext context, Map<String, AppClassPath.Entry> ready,
+                          AppTypes types) {
         super("vaas-app:" + appName, PLATFORM);
         this.appName = appName;
         this.classPath = classPath;
@@ -69,7 +71,7 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
         this.policy = policy;
         this.context = context;
         this.ready = new ConcurrentHashMap<>(ready);
-        this.types = new AppTypes(classPath);
+        this.types = types;
         context.bindLoader(this);
     }
 

@@ -28,6 +28,8 @@ public final class PolicyLibrary {
     private final Map<String, String> sources;
     private final Map<String, Permission> permissions;
     private final String digest;
+    private final java.util.concurrent.ConcurrentHashMap<Set<String>, Policy> policies =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private PolicyLibrary(Map<String, String> sources) {
         this.sources = sources;
@@ -82,6 +84,17 @@ public final class PolicyLibrary {
      * @throws IllegalArgumentException naming the unknown permission and the known ones
      */
     public Policy policy(Collection<String> granted) {
+        Set<String> key = Set.copyOf(granted);
+        Policy known = policies.get(key);
+        if (known != null) {
+            return known;
+        }
+        Policy made = build(key);
+        policies.putIfAbsent(key, made);
+        return made;
+    }
+
+    private Policy build(Collection<String> granted) {
         List<Permission> in = new ArrayList<>();
         List<Permission> out = new ArrayList<>(permissions.values());
         for (String name : new TreeSet<>(granted)) {

@@ -38,6 +38,8 @@ final class ClassRewriter extends ClassVisitor {
     private static final String INVOKE_DESC = "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
     private static final String PLAN_DESC = "(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;Ljava/lang/Class;)[Ljava/lang/Object;";
     private static final String INVOKE_BRIDGE = "vaas$invoke";
+    /** The most stack slots any inserted sequence adds (ForkJoinPool's constructor: four pushes). */
+    static final int EXTRA_STACK = 6;
 
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
     private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
@@ -391,7 +393,8 @@ final class ClassRewriter extends ClassVisitor {
             default -> throw new IllegalStateException("no bridge for handle kind " + h.getTag());
         }
         mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
-        mv.visitMaxs(0, 0);
+        int slots = Type.getArgumentsAndReturnSizes(b.desc()) >> 2;
+        mv.visitMaxs(slots + 2 + EXTRA_STACK, slots);
         mv.visitEnd();
     }
 
@@ -420,7 +423,7 @@ final class ClassRewriter extends ClassVisitor {
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
                 "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
         mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(4, 4);
         mv.visitEnd();
     }
 
@@ -440,7 +443,8 @@ final class ClassRewriter extends ClassVisitor {
         }
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.owner(), b.member(), b.memberDesc(), false);
         mv.visitInsn(Type.getReturnType(b.desc()).getOpcode(Opcodes.IRETURN));
-        mv.visitMaxs(0, 0);
+        int slots = Type.getArgumentsAndReturnSizes(b.desc()) >> 2;
+        mv.visitMaxs(slots + 2, slots);
         mv.visitEnd();
     }
 
@@ -481,7 +485,7 @@ final class ClassRewriter extends ClassVisitor {
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, b.receiver(), "defineClass", "(Ljava/lang/String;[BII)Ljava/lang/Class;", false);
         }
         mv.visitInsn(Opcodes.ARETURN);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(8, bytesLocal + 1);
         mv.visitEnd();
     }
 
@@ -522,6 +526,13 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitLdcInsn(Object value) {
             super.visitLdcInsn(mapConstant(value));
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            // What the pass inserts needs at most EXTRA_STACK more slots at any point; saying so is cheaper than
+            // having ASM recompute every method's maximum.
+            super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);
         }
     }
 }

@@ -87,7 +87,7 @@ public final class Rewriter {
         if (stored != null) {
             return stored.bytes().length == 0 ? new Rewritten(bytes, stored.violations()) : stored;
         }
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        ClassWriter writer = new ClassWriter(reader, 0);
         ClassRewriter pass = new ClassRewriter(writer, rules, policy, hierarchy);
         try {
             reader.accept(pass, 0);

@@ -11,6 +11,7 @@ import io.vaas.config.AppConfigReader;
 import io.vaas.config.ConfigOverrides;
 import io.vaas.load.AppClassLoader;
 import io.vaas.load.AppSource;
+import io.vaas.load.AppTypes;
 import io.vaas.policy.Policy;
 import io.vaas.policy.VerifyReport;
 import io.vaas.virtual.AppContext;
@@ -78,7 +79,8 @@ public final class AppInstance {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
             name = config.name();
             Policy policy = policyFor(config, settings, opened);
-            AppVerification.Result verified = AppVerification.run(name, source.location(), opened.classPath(),
+            AppTypes types = new AppTypes(opened.classPath());
+            AppVerification.Result verified = AppVerification.run(name, source.location(), opened.classPath(), types,
                     settings.rewriter(), policy);
             VerifyReport report = verified.report();
             if (!report.clean()) {
@@ -103,7 +105,7 @@ public final class AppInstance {
             }
             context.services(services);
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
-                    context, verified.ready());
+                    context, verified.ready(), types);
             RouteTable routes;
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();

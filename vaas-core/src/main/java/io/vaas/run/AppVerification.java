@@ -36,13 +36,13 @@ final class AppVerification {
 
     /** The report for the classes of {@code classPath}; a class hidden by an earlier archive is checked once. */
     static VerifyReport verify(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
-        return run(app, location, classPath, rewriter, policy).report();
+        return run(app, location, classPath, new AppTypes(classPath), rewriter, policy).report();
     }
 
     /** Verifies, and keeps the classes the pass changed. */
-    static Result run(String app, String location, AppClassPath classPath, Rewriter rewriter, Policy policy) {
+    static Result run(String app, String location, AppClassPath classPath, AppTypes types, Rewriter rewriter,
+                      Policy policy) {
         Map<String, AppClassPath.Entry> ready = new HashMap<>();
-        AppTypes types = new AppTypes(classPath);
         List<Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int classes = 0;
