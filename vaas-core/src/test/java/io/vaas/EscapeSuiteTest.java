@@ -97,6 +97,14 @@ class EscapeSuiteTest {
                         case "gc" -> attempt(() -> { Runtime.getRuntime().gc(); return "collected"; });
                         case "scannerFile" -> attempt(() -> new java.util.Scanner(java.nio.file.Path.of("/etc/hostname")));
                         case "datagram" -> attempt(() -> new java.net.DatagramSocket());
+                        case "apiClassLoader" -> attempt(() -> VaasServer.class.getClassLoader().loadClass("io.vaas.Vaas"));
+                        case "apiDomainLoader" -> attempt(() -> VaasServer.class.getProtectionDomain().getClassLoader()
+                                .loadClass("io.vaas.Vaas"));
+                        case "lookupFindClass" -> attempt(() -> MethodHandles.lookup().findClass("io.vaas.Vaas"));
+                        case "loaderByReference" -> attempt(() -> {
+                            Function<Class<?>, ClassLoader> loaderOf = Class::getClassLoader;
+                            return loaderOf.apply(HttpRequest.class).loadClass("org.slf4j.LoggerFactory");
+                        });
                         default -> "unknown attack " + how;
                     };
                 }
@@ -165,7 +173,8 @@ class EscapeSuiteTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"hostClass", "hostJackson", "runtimeSupport"})
+    @CsvSource({"hostClass", "hostJackson", "runtimeSupport", "apiClassLoader", "apiDomainLoader", "lookupFindClass",
+            "loaderByReference"})
     void hostClassesStayOutOfReach(String attack) {
         String result = (String) vaas.rpc("escaper.attack", attack);
         assertThat(result).as(attack).matches("(invisible|denied): .*");

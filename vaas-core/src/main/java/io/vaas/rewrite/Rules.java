@@ -279,6 +279,12 @@ public final class Rules {
                 "([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;",
                 classLoading);
 
+        // The host's class loaders stay out of reach: asking a host class for its loader gives the app's own.
+        t.instanceCall("java/lang/Class", "getClassLoader", "()Ljava/lang/ClassLoader;", REFLECTION);
+        t.instanceCall("java/security/ProtectionDomain", "getClassLoader", "()Ljava/lang/ClassLoader;", REFLECTION);
+        t.instanceCall("java/lang/invoke/MethodHandles$Lookup", "findClass", "(Ljava/lang/String;)Ljava/lang/Class;",
+                REFLECTION);
+
         // Reflection on the members above reaches their virtual versions too.
         String mh = "Ljava/lang/invoke/MethodHandle;";
         String lookup = "java/lang/invoke/MethodHandles$Lookup";

@@ -199,6 +199,53 @@ public final class VirtualReflection {
     }
 
     /**
+     * {@code c.getClassLoader()} as an app may see it: the JDK's loaders and the app's own as they are; any other
+     * loader (the host's, another app's) is answered with the app's own loader, through which the app sees what it
+     * may see of the host.
+     */
+    public static ClassLoader getClassLoader(Class<?> c, Class<?> caller) {
+        return visible(c.getClassLoader(), caller);
+    }
+
+    /** {@code domain.getClassLoader()} as an app may see it; see {@link #getClassLoader(Class, Class)}. */
+    public static ClassLoader getClassLoader(java.security.ProtectionDomain domain, Class<?> caller) {
+        return visible(domain.getClassLoader(), caller);
+    }
+
+    /** {@code lookup.findClass(name)}, refusing classes the app's own loader would not resolve to the same class. */
+    public static Class<?> findClass(MethodHandles.Lookup lookup, String name, Class<?> caller)
+            throws ClassNotFoundException, IllegalAccessException {
+        Class<?> c = lookup.findClass(name);
+        ClassLoader l = c.getClassLoader();
+        if (l != null && l != PLATFORM && visible(l, caller) != l) {
+            ClassLoader app = AppContext.of(caller).loader();
+            Class<?> seen;
+            try {
+                seen = Class.forName(name, false, app);
+            } catch (ClassNotFoundException e) {
+                throw new ClassNotFoundException(name + " (not visible to app '" + AppContext.of(caller).app() + "')");
+            }
+            if (seen != c) {
+                throw new ClassNotFoundException(name + " (not visible to app '" + AppContext.of(caller).app() + "')");
+            }
+        }
+        return c;
+    }
+
+    private static ClassLoader visible(ClassLoader l, Class<?> caller) {
+        if (l == null || l == PLATFORM) {
+            return l;
+        }
+        ClassLoader app = AppContext.of(caller).loader();
+        for (ClassLoader c = l; c != null; c = c.getParent()) {
+            if (c == app) {
+                return l;
+            }
+        }
+        return app;
+    }
+
+    /**
      * Before a reflective use of {@code member} (a {@link Method}, {@link Field} or {@link Constructor}) performed by
      * the app's code: throws {@link SecurityException} if its policy does not allow that member.
      */
