@@ -160,6 +160,39 @@ class LifecycleTest {
         System.out.println("[unload] " + report);
     }
 
+    /** A guest that leaves pools and threads behind on purpose: unloading must still free its loader. */
+    static final GuestApp BUSY = GuestApp.named("busy").source("b.Busy", """
+            package b;
+            import io.vaas.api.*;
+            import java.util.concurrent.*;
+            public class Busy {
+                @VaasServer(type = ServerType.RPC) public String work() throws Exception {
+                    ExecutorService pool = Executors.newFixedThreadPool(2);
+                    pool.submit(() -> "x").get();                       // an idle pool, never shut down
+                    ScheduledExecutorService sched = Executors.newSingleThreadScheduledExecutor();
+                    sched.schedule(() -> { }, 1, TimeUnit.HOURS);        // a task pending for an hour
+                    CompletableFuture.supplyAsync(() -> 1).get();        // the app's common pool
+                    new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }).start();
+                    return "busy";
+                }
+            }
+            """);
+
+    @Test
+    void unloadStopsWhatTheAppLeftRunningAndFreesItsLoader(@TempDir Path dir) throws Exception {
+        Path jar = BUSY.writeJar(dir.resolve("busy.jar"));
+        List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
+        try (Vaas vaas = Vaas.builder().build()) {
+            for (int i = 0; i < 5; i++) {
+                vaas.deploy(AppSpec.of(jar));
+                assertThat(vaas.rpc("busy.work")).isEqualTo("busy");
+                loaders.add(new WeakReference<>(vaas.instance("busy").loader()));
+                vaas.undeploy("busy");
+            }
+        }
+        assertThat(awaitCollection(loaders, 30)).as("loaders of apps that left pools and threads running").isZero();
+    }
+
     /** Forces GCs until every loader is collected or the time is up; returns how many are still reachable. */
     private static long awaitCollection(List<WeakReference<ClassLoader>> loaders, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -41,6 +41,9 @@ final class ClassRewriter extends ClassVisitor {
     /** The most stack slots any inserted sequence adds (ForkJoinPool's constructor: four pushes). */
     static final int EXTRA_STACK = 6;
 
+    /** Classes whose instances the app makes are remembered, to be stopped at unload. */
+    private static final java.util.Set<String> TRACKED = java.util.Set.of("java/util/concurrent/ThreadPoolExecutor",
+            "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ForkJoinPool", "java/util/Timer");
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
     private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
 
@@ -492,13 +495,34 @@ final class ClassRewriter extends ClassVisitor {
     /** Rewrites the instructions of one method. */
     private final class SiteRewriter extends MethodVisitor {
 
+        /** {@code new} of tracked classes whose constructor call has not come yet (innermost last). */
+        private final java.util.ArrayDeque<String> pendingNews = new java.util.ArrayDeque<>();
+
         SiteRewriter(MethodVisitor next) {
             super(Opcodes.ASM9, next);
         }
 
         @Override
+        public void visitTypeInsn(int opcode, String type) {
+            super.visitTypeInsn(opcode, type);
+            if (opcode == Opcodes.NEW && TRACKED.contains(type)) {
+                pendingNews.addLast(type);
+            }
+        }
+
+        @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
             changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
+            // After new X(…) the object is on the stack (javac's NEW, DUP, args, <init>); a super(…) call leaves
+            // nothing there, and does not follow a NEW of its own, so it is never matched.
+            if (opcode == Opcodes.INVOKESPECIAL && name.equals("<init>") && owner.equals(pendingNews.peekLast())) {
+                pendingNews.removeLast();
+                getDelegate().visitInsn(Opcodes.DUP);
+                getDelegate().visitLdcInsn(Type.getObjectType(className));
+                getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, Rules.SUPPORT_PACKAGE + "VirtualThreads", "track",
+                        "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+                changed = true;
+            }
         }
 
         @Override

@@ -21,6 +21,10 @@ public final class Rewriter {
     private static final int CONSTANT_METHODREF = 10;
     private static final int CONSTANT_INTERFACE_METHODREF = 11;
 
+    private static final java.util.Set<String> TRACKED_CONSTRUCTORS = java.util.Set.of(
+            "java/util/concurrent/ThreadPoolExecutor", "java/util/concurrent/ScheduledThreadPoolExecutor",
+            "java/util/concurrent/ForkJoinPool", "java/util/Timer");
+
     private final Rules rules;
     private final RewriteCache cache;
 
@@ -127,6 +131,9 @@ public final class Rewriter {
                 return true;
             }
             if (!field && rules.find("*", name, desc) != null) {
+                return true;
+            }
+            if (!field && name.equals("<init>") && TRACKED_CONSTRUCTORS.contains(owner)) {
                 return true;
             }
             if (policy != null && !policy.allowsWhole(owner) && policy.deniedBy(owner, name, desc, field) != null) {

@@ -26,6 +26,8 @@ public final class AppThreads {
     private final AppContext context;
     private final String prefix;
     private final Set<Thread> threads = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Executors and timers the app made: shut down and cancelled at unload. Weak: one the app drops can go. */
+    private final Set<Object> owned = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger pools = new AtomicInteger();
     private final AtomicInteger timers = new AtomicInteger();
@@ -71,6 +73,15 @@ public final class AppThreads {
             }
         }
         return false;
+    }
+
+    /** Remembers an executor or timer the app made, to stop it at unload. */
+    <T> T track(T executorOrTimer) {
+        if (executorOrTimer instanceof java.util.concurrent.ExecutorService
+                || executorOrTimer instanceof java.util.Timer) {
+            owned.add(executorOrTimer);
+        }
+        return executorOrTimer;
     }
 
     /** A thread factory that makes app threads named {@code <app>/pool-N-thread-M}. */
@@ -152,6 +163,18 @@ public final class AppThreads {
         ForkJoinPool p = commonPool;
         if (p != null) {
             p.shutdownNow();
+        }
+        List<Object> stopping;
+        synchronized (owned) {
+            stopping = new ArrayList<>(owned);
+            owned.clear();
+        }
+        for (Object o : stopping) {
+            if (o instanceof java.util.concurrent.ExecutorService e) {
+                e.shutdownNow();
+            } else if (o instanceof java.util.Timer t) {
+                t.cancel();
+            }
         }
         Thread self = Thread.currentThread();
         List<Thread> alive = live();

@@ -55,23 +55,23 @@ public final class VirtualThreads {
     }
 
     public static ExecutorService newFixedThreadPool(int threads, Class<?> caller) {
-        return Executors.newFixedThreadPool(threads, threadFactory(caller));
+        return tracked(Executors.newFixedThreadPool(threads, threadFactory(caller)), caller);
     }
 
     public static ExecutorService newCachedThreadPool(Class<?> caller) {
-        return Executors.newCachedThreadPool(threadFactory(caller));
+        return tracked(Executors.newCachedThreadPool(threadFactory(caller)), caller);
     }
 
     public static ExecutorService newSingleThreadExecutor(Class<?> caller) {
-        return Executors.newSingleThreadExecutor(threadFactory(caller));
+        return tracked(Executors.newSingleThreadExecutor(threadFactory(caller)), caller);
     }
 
     public static ScheduledExecutorService newScheduledThreadPool(int threads, Class<?> caller) {
-        return Executors.newScheduledThreadPool(threads, threadFactory(caller));
+        return tracked(Executors.newScheduledThreadPool(threads, threadFactory(caller)), caller);
     }
 
     public static ScheduledExecutorService newSingleThreadScheduledExecutor(Class<?> caller) {
-        return Executors.newSingleThreadScheduledExecutor(threadFactory(caller));
+        return tracked(Executors.newSingleThreadScheduledExecutor(threadFactory(caller)), caller);
     }
 
     public static ExecutorService newWorkStealingPool(Class<?> caller) {
@@ -79,11 +79,23 @@ public final class VirtualThreads {
     }
 
     public static ExecutorService newWorkStealingPool(int parallelism, Class<?> caller) {
-        return new ForkJoinPool(parallelism, forkJoinFactory(caller), null, true);
+        return tracked(new ForkJoinPool(parallelism, forkJoinFactory(caller), null, true), caller);
     }
 
     public static ExecutorService newVirtualThreadPerTaskExecutor(Class<?> caller) {
-        return Executors.newThreadPerTaskExecutor(adopting(Thread.ofVirtual().factory(), caller));
+        return tracked(Executors.newThreadPerTaskExecutor(adopting(Thread.ofVirtual().factory(), caller)), caller);
+    }
+
+    /**
+     * After the app constructs a thread pool or timer itself ({@code new ThreadPoolExecutor(…)}, {@code new Timer()}):
+     * remembered, to be shut down or cancelled when the app unloads.
+     */
+    public static void track(Object executorOrTimer, Class<?> caller) {
+        AppContext.of(caller).threads().track(executorOrTimer);
+    }
+
+    private static <T> T tracked(T executor, Class<?> caller) {
+        return AppContext.of(caller).threads().track(executor);
     }
 
     public static ThreadFactory defaultThreadFactory(Class<?> caller) {
