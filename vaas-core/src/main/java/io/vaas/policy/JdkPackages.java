@@ -16,6 +16,13 @@ public final class JdkPackages {
         return PACKAGES.contains(pkg);
     }
 
+    /** Whether the class {@code internalName} ({@code java/lang/System}) is in one of them; arrays are not. */
+    public static boolean containsClass(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash > 0 && !internalName.startsWith("[")
+                && PACKAGES.contains(internalName.substring(0, slash).replace('/', '.'));
+    }
+
     private static Set<String> compute() {
         ClassLoader platform = ClassLoader.getPlatformClassLoader();
         Set<String> packages = new HashSet<>(4096);

@@ -104,11 +104,7 @@ public final class Policy {
     }
 
     private static boolean isJdk(String owner) {
-        if (owner.startsWith("[")) {
-            return false;
-        }
-        int slash = owner.lastIndexOf('/');
-        return slash > 0 && JdkPackages.contains(owner.substring(0, slash).replace('/', '.'));
+        return JdkPackages.containsClass(owner);
     }
 
     @Override

@@ -109,8 +109,7 @@ final class ClassRewriter extends ClassVisitor {
     }
 
     private static boolean isJdkOwner(String internalName) {
-        int slash = internalName.lastIndexOf('/');
-        return slash > 0 && io.vaas.policy.JdkPackages.contains(internalName.substring(0, slash).replace('/', '.'));
+        return io.vaas.policy.JdkPackages.containsClass(internalName);
     }
 
     boolean changed() {

@@ -141,8 +141,7 @@ public final class Rewriter {
             }
             if (policy != null && policy.isSensitiveName(name) && !rules.hasOwner(owner)) {
                 // Possibly inherited from a JDK class through an app class: the pass follows the hierarchy.
-                int slash = owner.lastIndexOf('/');
-                if (slash < 0 || !io.vaas.policy.JdkPackages.contains(owner.substring(0, slash).replace('/', '.'))) {
+                if (!io.vaas.policy.JdkPackages.containsClass(owner)) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.vaas.virtual;
 
+import io.vaas.policy.Violation;
 import io.vaas.rewrite.Members;
 
 import java.lang.invoke.MethodHandles;
@@ -70,10 +71,10 @@ public final class VirtualClassLoading {
             String owner = "java/lang/invoke/MethodHandles$Lookup";
             List<String> allowedBy = context.policy().deniedBy(owner, name, desc, false);
             if (allowedBy != null) {
-                throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " uses "
-                        + Members.describe(owner, name, desc, false) + ", which the app's permissions do not allow; "
-                        + (allowedBy.isEmpty() ? "no permission allows it" : "permission '" + String.join("' or '",
-                        allowedBy) + "' allows it (add it to \"permissions\" in vaas.json)"));
+                Violation v = new Violation(caller.getName(), "(run time)", -1, Members.describe(owner, name, desc, false),
+                        allowedBy);
+                throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " uses " + v.api()
+                        + ", which the app's permissions do not allow; " + v.remedy());
             }
         }
         return context;
