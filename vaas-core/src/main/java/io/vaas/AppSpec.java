@@ -1,6 +1,7 @@
 package io.vaas;
 
 import io.vaas.config.ConfigOverrides;
+import io.vaas.files.AppFiles;
 import io.vaas.load.AppSource;
 
 import java.nio.file.Path;
@@ -29,9 +30,12 @@ public final class AppSpec {
     private final Map<String, String> properties;
     private final List<String> permissions;
     private final Map<Class<?>, Object> services;
+    private final AppFiles files;
 
     private AppSpec(AppSource source, String name, String configJson, Map<String, String> env,
-                    Map<String, String> properties, List<String> permissions, Map<Class<?>, Object> services) {
+                    Map<String, String> properties, List<String> permissions, Map<Class<?>, Object> services,
+                    AppFiles files) {
+        this.files = files;
         this.source = source;
         this.name = name;
         this.configJson = configJson;
@@ -53,7 +57,7 @@ public final class AppSpec {
 
     /** The app whose code comes from {@code source}. */
     public static AppSpec of(AppSource source) {
-        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of(), Map.of());
+        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of(), Map.of(), null);
     }
 
     /**
@@ -67,7 +71,7 @@ public final class AppSpec {
     /** Deploys under {@code newName} instead of the name in {@code vaas.json}. */
     public AppSpec named(String newName) {
         return new AppSpec(source, Objects.requireNonNull(newName, "name"), configJson, env, properties, permissions,
-                services);
+                services, files);
     }
 
     /** Grants the app environment variable {@code key}. */
@@ -79,7 +83,7 @@ public final class AppSpec {
     public AppSpec env(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(env);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions, services);
+        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions, services, files);
     }
 
     /** Sets system property {@code key} as the app sees it. */
@@ -91,14 +95,14 @@ public final class AppSpec {
     public AppSpec properties(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions, services);
+        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions, services, files);
     }
 
     /** Grants permission groups such as {@code "files:read"} on top of those the app asks for. */
     public AppSpec permit(String... more) {
         List<String> copy = new ArrayList<>(permissions);
         copy.addAll(Arrays.asList(more));
-        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy), services);
+        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy), services, files);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class AppSpec {
      */
     public AppSpec config(String jsonObject) {
         return new AppSpec(source, name, Objects.requireNonNull(jsonObject, "jsonObject"), env, properties,
-                permissions, services);
+                permissions, services, files);
     }
 
     /**
@@ -118,7 +122,18 @@ public final class AppSpec {
     public <T> AppSpec service(Class<T> type, T service) {
         Map<Class<?>, Object> copy = new java.util.LinkedHashMap<>(services);
         copy.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
-        return new AppSpec(source, name, configJson, env, properties, permissions, Map.copyOf(copy));
+        return new AppSpec(source, name, configJson, env, properties, permissions, Map.copyOf(copy), files);
+    }
+
+    /**
+     * Gives this app its own file root (instead of the host's default, {@code Vaas.Builder.fileRoots}): with
+     * {@code files:read} / {@code files:write} the app's {@code java.io} and {@code java.nio.file} calls reach
+     * files there and nowhere else. {@code AppFiles.folder(Path)} takes a folder of the host's or a path on any
+     * other file system, such as an in-memory one; it may be read-only and carry a write quota.
+     */
+    public AppSpec files(AppFiles root) {
+        return new AppSpec(source, name, configJson, env, properties, permissions, services,
+                Objects.requireNonNull(root, "root"));
     }
 
     /** The services this app gets besides the host's. */
@@ -138,7 +153,7 @@ public final class AppSpec {
 
     /** Everything the host sets on top of the app's {@code vaas.json}. */
     public ConfigOverrides overrides() {
-        return new ConfigOverrides(name, configJson, env, properties, permissions);
+        return new ConfigOverrides(name, configJson, env, properties, permissions, files);
     }
 
     @Override

@@ -328,6 +328,7 @@ public final class Vaas implements AutoCloseable {
         private long hookMillis = 5_000;
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
+        private Path fileRoots;
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -416,8 +417,20 @@ public final class Vaas implements AutoCloseable {
         }
 
         /**
+         * Gives each app a file root of its own under {@code folder}: {@code folder/<app name>}, created when first
+         * used. Apps granted {@code files:read}/{@code files:write} reach files there and nowhere else;
+         * {@code AppSpec.files} gives one app another root. Without either, an app has no files: paths are values
+         * only, and reaching a file fails naming this setting.
+         */
+        public Builder fileRoots(Path folder) {
+            this.fileRoots = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
          * The permissions an app holds, besides {@code core}, when its {@code vaas.json} asks for none. By default
-         * none: such an app may use only what {@code core} allows.
+         * none: such an app may use only what {@code core} allows. {@code "net:connect=host:port,…"} grants
+         * connections to those hosts only.
          */
         public Builder defaultPermissions(String... names) {
             defaultPermissions.addAll(List.of(names));
@@ -527,7 +540,7 @@ public final class Vaas implements AutoCloseable {
                 throw new UncheckedIOException("cannot create the rewrite cache folder " + rewriteCacheFolder, e);
             }
             for (String p : defaultPermissions) {
-                if (policies.permission(p) == null) {
+                if (policies.permission(io.vaas.policy.NetAllowlist.permissionName(p)) == null) {
                     throw new IllegalArgumentException("defaultPermissions: unknown permission '" + p
                             + "'; known permissions: " + policies.names());
                 }
@@ -547,7 +560,7 @@ public final class Vaas implements AutoCloseable {
             }
             HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard().with(substituted), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
-                    policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services));
+                    policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots);
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

@@ -31,6 +31,8 @@ class EscapeSuiteTest {
                         return "denied: " + e.getMessage();
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         return e.getCause() instanceof SecurityException s ? "denied: " + s.getMessage() : "failed: " + e.getCause();
+                    } catch (ExceptionInInitializerError e) {
+                        return e.getCause() instanceof SecurityException s ? "denied: " + s.getMessage() : "failed: " + e.getCause();
                     } catch (ClassNotFoundException | NoClassDefFoundError e) {
                         return "invisible: " + e.getMessage();
                     } catch (Throwable t) {
@@ -57,6 +59,10 @@ class EscapeSuiteTest {
                         case "socket" -> attempt(() -> new java.net.Socket("127.0.0.1", 1));
                         case "serverSocket" -> attempt(() -> new java.net.ServerSocket(0));
                         case "urlOpenStream" -> attempt(() -> new java.net.URI("file:/etc/hostname").toURL().openStream());
+                        case "urlHttp" -> attempt(() -> new java.net.URI("http://127.0.0.1:1/").toURL().openStream());
+                        case "urlJar" -> attempt(() -> new java.net.URI("jar:file:/x.jar!/a").toURL().openStream());
+                        case "fileSubclass" -> attempt(() -> new java.io.File("/") { }.exists());
+                        case "authenticator" -> attempt(() -> { java.net.Authenticator.setDefault(null); return "set"; });
                         case "dnsLookup" -> attempt(() -> java.net.InetAddress.getByName("localhost"));
                         case "httpClient" -> attempt(() -> java.net.http.HttpClient.newHttpClient());
                         case "management" -> attempt(() -> java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
@@ -137,7 +143,11 @@ class EscapeSuiteTest {
             zipFile            | files:read
             socket             | net:connect
             serverSocket       | net:listen
-            urlOpenStream      | net:connect
+            urlOpenStream      | files:read
+            urlHttp            | net:connect
+            urlJar             | no permission
+            fileSubclass       | no permission
+            authenticator      | no permission
             dnsLookup          | net:connect
             httpClient         | net:connect
             management         | management

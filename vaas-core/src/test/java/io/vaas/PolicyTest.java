@@ -321,11 +321,12 @@ class PolicyTest {
 
     @Test
     void grantedPermissionsAllowTheirMembers(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("note.txt"), "hello file");
+        Files.createDirectories(dir.resolve("files/risky"));
+        Files.writeString(dir.resolve("files/risky/note.txt"), "hello file");
         Path jar = RISKY.writeJar(dir.resolve("risky.jar"));
-        try (Vaas vaas = Vaas.builder().build()) {
+        try (Vaas vaas = Vaas.builder().fileRoots(dir.resolve("files")).build()) {
             vaas.deploy(AppSpec.of(jar).permit("files:read"));
-            assertThat(vaas.rpc("risky.read", file.toString())).isEqualTo("hello file");
+            assertThat(vaas.rpc("risky.read", "/note.txt")).isEqualTo("hello file");
             assertThatThrownBy(() -> vaas.rpc("risky.exec")).hasMessageContaining("'process'");
             assertThat(vaas.verify(AppSpec.of(jar).permit("files:read")).wouldNeed()).doesNotContainKey("files:read");
         }

@@ -39,6 +39,12 @@ class RewriterTest {
                 case Rule.Redirect r -> assertStaticMethod(host, r.targetOwner(), r.targetName(), r.targetDesc(), rule);
                 case Rule.Substitute sub -> assertStaticMethod(host, sub.targetOwner(), sub.targetName(),
                         sub.targetDesc(), rule);
+                case Rule.Factory f -> {
+                    assertStaticMethod(host, f.targetOwner(), f.targetName(), f.targetDesc(), rule);
+                    Class<?> owner = Class.forName(rule.owner().replace('/', '.'));
+                    MethodType made = MethodType.fromMethodDescriptorString(rule.desc(), host);
+                    assertThat(owner.getConstructor(made.parameterArray())).as(rule.toString()).isNotNull();
+                }
                 case Rule.DefineBridge d -> {
                     assertStaticMethod(host, d.targetOwner(), "rewrite",
                             "(Ljava/lang/ClassLoader;Ljava/lang/String;[BIILjava/lang/Class;)[B", rule);

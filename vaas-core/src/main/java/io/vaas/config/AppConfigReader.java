@@ -36,7 +36,7 @@ public final class AppConfigReader {
     static final int DEFAULT_WORKERS = 4;
     static final long DEFAULT_TIMEOUT_MS = 30_000;
     private static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    private static final Pattern PERMISSION = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?");
+    private static final Pattern PERMISSION = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?(=\\S+)?");
 
     private static final ObjectReader READER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
@@ -172,7 +172,18 @@ public final class AppConfigReader {
         for (String p : permissions) {
             if (p == null || !PERMISSION.matcher(p).matches()) {
                 throw new AppLoadException(name, location, "permission \"" + p + "\" is not a permission name "
-                        + "(such as \"files:read\" or \"net:connect\")");
+                        + "(such as \"files:read\", \"net:connect\" or \"net:connect=api.example.com:443\")");
+            }
+            if (p.indexOf('=') >= 0) {
+                if (!p.startsWith("net:connect=")) {
+                    throw new AppLoadException(name, location, "permission \"" + p + "\": only net:connect takes a "
+                            + "list (net:connect=host:port,…)");
+                }
+                try {
+                    io.vaas.policy.NetAllowlist.of(List.of(p));
+                } catch (IllegalArgumentException e) {
+                    throw new AppLoadException(name, location, "permission \"" + p + "\": " + e.getMessage());
+                }
             }
         }
         List<String> entry = raw.entry() == null ? List.of() : raw.entry();

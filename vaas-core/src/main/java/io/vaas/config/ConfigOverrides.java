@@ -11,12 +11,19 @@ import java.util.Map;
  * @param env         environment variables added or replaced
  * @param properties  system properties added or replaced
  * @param permissions permissions added
+ * @param files       the app's file root; null for the host's default
  */
 public record ConfigOverrides(String name, String json, Map<String, String> env, Map<String, String> properties,
-                              List<String> permissions) {
+                              List<String> permissions, io.vaas.files.AppFiles files) {
 
     /** No overrides. */
     public static final ConfigOverrides NONE = new ConfigOverrides(null, null, Map.of(), Map.of(), List.of());
+
+    /** Overrides with the host's default file root. */
+    public ConfigOverrides(String name, String json, Map<String, String> env, Map<String, String> properties,
+                           List<String> permissions) {
+        this(name, json, env, properties, permissions, null);
+    }
 
     /** Copies the collections. */
     public ConfigOverrides {

@@ -1,7 +1,6 @@
 package io.vaas.load;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +16,8 @@ public final class DirectoryArchive implements AppArchive {
     private final Path root;
     private final Path realRoot;
     private final ProtectionDomain domain;
+    /** vaas: URLs, as for jars: a file: URL would tell the app where the host keeps it, and open outside its root. */
+    private final ArchiveUrls urls = new ArchiveUrls(this);
 
     /** @param root an existing folder */
     public DirectoryArchive(Path root) {
@@ -69,11 +70,7 @@ public final class DirectoryArchive implements AppArchive {
     @Override
     public URL url(String name) {
         Path p = resolve(name);
-        try {
-            return p == null ? null : p.toUri().toURL();
-        } catch (MalformedURLException e) {
-            return null;
-        }
+        return p == null ? null : urls.of(root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"));
     }
 
     @Override

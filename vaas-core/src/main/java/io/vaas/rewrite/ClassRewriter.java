@@ -44,6 +44,13 @@ final class ClassRewriter extends ClassVisitor {
     /** Classes whose instances the app makes are remembered, to be stopped at unload. */
     private static final java.util.Set<String> TRACKED = java.util.Set.of("java/util/concurrent/ThreadPoolExecutor",
             "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ForkJoinPool", "java/util/Timer");
+    /**
+     * JDK classes guest code may not extend: their members are routed to the app's own versions (or checked against
+     * its network allowlist) only when called on the JDK class itself, which a subclass's own calls are not.
+     */
+    private static final java.util.Set<String> NOT_SUBCLASSED = java.util.Set.of("java/io/File", "java/net/Socket",
+            "java/net/DatagramSocket");
+    private static final java.util.Map<String, Boolean> MAY_NOT_EXTEND = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
     private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
 
@@ -61,6 +68,9 @@ final class ClassRewriter extends ClassVisitor {
     private int major;
     private boolean changed;
     private Rule.ReflectiveInvoke invokeBridge;
+    /** The superclass apps may not extend, when this class does; null otherwise. */
+    private String deniedSuper;
+    private boolean sawClinit;
     private final Map<String, CheckedBridge> checkedBridges = new LinkedHashMap<>();
     private final Map<String, DefineBridgeSite> defineBridges = new LinkedHashMap<>();
 
@@ -108,6 +118,32 @@ final class ClassRewriter extends ClassVisitor {
         return owner;
     }
 
+    /**
+     * Whether apps may not extend {@code internalName}: one of {@link #NOT_SUBCLASSED} or a JDK class below one
+     * ({@code javax.net.ssl.SSLSocket} is a {@code Socket}). App classes below one are stopped by their superclass.
+     */
+    static boolean mayNotExtend(String internalName) {
+        if (NOT_SUBCLASSED.contains(internalName)) {
+            return true;
+        }
+        if (!isJdkOwner(internalName)) {
+            return false;
+        }
+        return MAY_NOT_EXTEND.computeIfAbsent(internalName, n -> {
+            try {
+                for (Class<?> c = Class.forName(n.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+                     c != null; c = c.getSuperclass()) {
+                    if (NOT_SUBCLASSED.contains(c.getName().replace('.', '/'))) {
+                        return true;
+                    }
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Not a class of this JDK: the app cannot extend it either.
+            }
+            return false;
+        });
+    }
+
     private static boolean isJdkOwner(String internalName) {
         return io.vaas.policy.JdkPackages.containsClass(internalName);
     }
@@ -131,17 +167,56 @@ final class ClassRewriter extends ClassVisitor {
             changed = true;
         }
         super.visit(v, access, name, signature, superName, interfaces);
+        if (superName != null && (access & Opcodes.ACC_INTERFACE) == 0 && mayNotExtend(superName)) {
+            deniedSuper = superName;
+            changed = true;
+        }
     }
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
         methodName = name + descriptor;
         line = -1;
-        return new SiteRewriter(super.visitMethod(access, name, descriptor, signature, exceptions));
+        MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if (deniedSuper != null && name.equals("<clinit>")) {
+            sawClinit = true;
+            next = new MethodVisitor(Opcodes.ASM9, next) {
+                @Override
+                public void visitCode() {
+                    super.visitCode();
+                    emitDenyExtend(getDelegate());
+                }
+            };
+        }
+        return new SiteRewriter(next);
+    }
+
+    /**
+     * The class initializer of a class extending one of {@link #NOT_SUBCLASSED} throws first: no instance of it
+     * or of its subclasses is ever made, not even by deserialization, which skips the app's constructors.
+     */
+    private void emitDenyExtend(MethodVisitor mv) {
+        String api = deniedSuper.replace('/', '.');
+        if (recording) {
+            violations.add(new Violation(className.replace('/', '.'), "<clinit>()", -1, "extends " + api, List.of()));
+        }
+        mv.visitLdcInsn("class " + className.replace('/', '.') + " extends " + api + ", which apps may not extend: "
+                + "the container routes the operations of " + api + " itself to the app's own files and network, "
+                + "not those of a subclass; no permission allows it: use " + api + " as it is, or wrap an instance");
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
     }
 
     @Override
     public void visitEnd() {
+        if (deniedSuper != null && !sawClinit) {
+            MethodVisitor mv = super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, "<clinit>", "()V", null, null);
+            mv.visitCode();
+            emitDenyExtend(mv);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(2, 0);
+            mv.visitEnd();
+        }
         recording = false;
         for (Bridge b : bridges.values()) {
             emitBridge(b);
@@ -186,6 +261,10 @@ final class ClassRewriter extends ClassVisitor {
                     mv.visitMethodInsn(opcode, owner, name, desc, itf);
                     return false;
                 }
+                if (Rules.isPoliced(red.targetOwner()) && checkPolicy(mv, owner, name, desc, false)) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return true;
+                }
                 mv.visitLdcInsn(Type.getObjectType(className));
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
             }
@@ -198,6 +277,20 @@ final class ClassRewriter extends ClassVisitor {
                     emitPush(mv, p);
                 }
                 mv.visitMethodInsn(opcode, owner, name, ext.newDesc(), itf);
+            }
+            case Rule.Factory f -> {
+                // Reached only with javac's NEW, DUP beneath the arguments (see SiteRewriter and emitBridge).
+                if (checkPolicy(mv, owner, name, desc, false)) {
+                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
+                    return true;
+                }
+                mv.visitLdcInsn(Type.getObjectType(className));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, f.targetOwner(), f.targetName(), f.targetDesc(), false);
+                // The factory made the object: drop the two uninitialized references NEW, DUP left beneath it.
+                mv.visitInsn(Opcodes.DUP_X2);
+                mv.visitInsn(Opcodes.POP);
+                mv.visitInsn(Opcodes.POP);
+                mv.visitInsn(Opcodes.POP);
             }
             case Rule.Substitute sub -> {
                 if (opcode == Opcodes.INVOKESPECIAL) {
@@ -281,6 +374,33 @@ final class ClassRewriter extends ClassVisitor {
         mv.visitLdcInsn(Type.getObjectType(className));
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
         return true;
+    }
+
+    /** A {@code new} seen in a method whose constructor call has not come yet. */
+    private static final class PendingNew {
+        final String type;
+        boolean dup;
+
+        PendingNew(String type) {
+            this.type = type;
+        }
+    }
+
+    /**
+     * Before a constructor call that cannot be routed to the app's own version (a subclass's {@code super(…)}, or
+     * code not shaped as javac's {@code new X(…)}): records it and emits the call that throws.
+     */
+    private void denySubclass(MethodVisitor mv, String owner, String desc) {
+        String api = Members.describe(owner, "<init>", desc, false);
+        if (recording) {
+            violations.add(new Violation(className.replace('/', '.'), methodName, line, api + " as super(…)", List.of()));
+        }
+        mv.visitLdcInsn(className.replace('/', '.') + "." + methodName.substring(0, methodName.indexOf('('))
+                + (line > 0 ? " (line " + line + ")" : "") + " calls " + api + " from a subclass (or not as new "
+                + owner.substring(owner.lastIndexOf('/') + 1) + "(…)), which cannot be routed to the app's own files"
+                + " and network; no permission allows it: use the class itself, or wrap an instance of it");
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
     }
 
     /** Emits a field access (or its replacement); true when changed. */
@@ -494,8 +614,10 @@ final class ClassRewriter extends ClassVisitor {
     /** Rewrites the instructions of one method. */
     private final class SiteRewriter extends MethodVisitor {
 
-        /** {@code new} of tracked classes whose constructor call has not come yet (innermost last). */
-        private final java.util.ArrayDeque<String> pendingNews = new java.util.ArrayDeque<>();
+        /** Each {@code new} whose constructor call has not come yet (innermost last). */
+        private final java.util.ArrayDeque<PendingNew> pendingNews = new java.util.ArrayDeque<>();
+        /** The {@code new} just visited, until the next instruction: whether javac's DUP follows it. */
+        private PendingNew justNewed;
 
         SiteRewriter(MethodVisitor next) {
             super(Opcodes.ASM9, next);
@@ -503,29 +625,83 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
+            justNewed = null;
             super.visitTypeInsn(opcode, type);
-            if (opcode == Opcodes.NEW && TRACKED.contains(type)) {
-                pendingNews.addLast(type);
+            if (opcode == Opcodes.NEW) {
+                justNewed = new PendingNew(type);
+                pendingNews.addLast(justNewed);
             }
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == Opcodes.DUP && justNewed != null) {
+                justNewed.dup = true;
+            }
+            justNewed = null;
+            super.visitInsn(opcode);
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
-            // After new X(…) the object is on the stack (javac's NEW, DUP, args, <init>); a super(…) call leaves
-            // nothing there, and does not follow a NEW of its own, so it is never matched.
-            if (opcode == Opcodes.INVOKESPECIAL && name.equals("<init>") && owner.equals(pendingNews.peekLast())) {
+            justNewed = null;
+            if (opcode != Opcodes.INVOKESPECIAL || !name.equals("<init>")) {
+                changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
+                return;
+            }
+            // javac's new X(…) is NEW, DUP, arguments, <init>; a super(…) or this(…) call follows no NEW of its own.
+            PendingNew pending = pendingNews.peekLast();
+            boolean isNew = pending != null && pending.type.equals(owner);
+            if (isNew) {
                 pendingNews.removeLast();
-                getDelegate().visitInsn(Opcodes.DUP);
-                getDelegate().visitLdcInsn(Type.getObjectType(className));
-                getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, Rules.SUPPORT_PACKAGE + "VirtualThreads", "track",
-                        "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+            }
+            Rule r = rules.find(owner, name, descriptor);
+            if (!isNew && owner.equals(className)) {
+                changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
+            } else if (r != null && r.action() instanceof Rule.Factory && !(isNew && pending.dup)) {
+                denySubclass(getDelegate(), owner, descriptor);
+                getDelegate().visitMethodInsn(opcode, owner, name, descriptor, isInterface);
                 changed = true;
+            } else {
+                changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
+                if (isNew && TRACKED.contains(owner)) {
+                    // The new object is on the stack: remember it, to stop it at unload.
+                    getDelegate().visitInsn(Opcodes.DUP);
+                    getDelegate().visitLdcInsn(Type.getObjectType(className));
+                    getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, Rules.SUPPORT_PACKAGE + "VirtualThreads", "track",
+                            "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+                    changed = true;
+                }
             }
         }
 
         @Override
+        public void visitVarInsn(int opcode, int varIndex) {
+            justNewed = null;
+            super.visitVarInsn(opcode, varIndex);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            justNewed = null;
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+            justNewed = null;
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLabel(net.bytebuddy.jar.asm.Label label) {
+            justNewed = null;
+            super.visitLabel(label);
+        }
+
+        @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            justNewed = null;
             changed |= emitField(getDelegate(), opcode, owner, name, descriptor);
         }
 
@@ -537,6 +713,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+            justNewed = null;
             // The bootstrap runs when the instruction first executes: a denied one is stopped just before.
             changed |= checkPolicy(getDelegate(), bsm.getOwner(), bsm.getName(), bsm.getDesc(), false);
             Object[] mapped = new Object[args.length];
@@ -548,6 +725,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitLdcInsn(Object value) {
+            justNewed = null;
             super.visitLdcInsn(mapConstant(value));
         }
 

@@ -133,7 +133,8 @@ public final class Rewriter {
             if (!field && rules.find("*", name, desc) != null) {
                 return true;
             }
-            if (!field && name.equals("<init>") && TRACKED_CONSTRUCTORS.contains(owner)) {
+            if (!field && name.equals("<init>")
+                    && (TRACKED_CONSTRUCTORS.contains(owner) || ClassRewriter.mayNotExtend(owner))) {
                 return true;
             }
             if (policy != null && !policy.allowsWhole(owner) && policy.deniedBy(owner, name, desc, field) != null) {

@@ -84,6 +84,15 @@ public record Rule(String owner, String name, String desc, Kind kind, Action act
     public record Substitute(String targetOwner, String targetName, String targetDesc) implements Action {
     }
 
+    /**
+     * A constructor replaced by a static factory of the runtime-support package taking what the constructor takes,
+     * plus the calling class, and returning the new object (of the constructor's class or a subclass): how
+     * {@code new FileInputStream(name)} comes to read from the app's own file root. Only {@code new X(…)} is replaced;
+     * a guest subclass calling that constructor as {@code super(…)} cannot be, and is denied.
+     */
+    public record Factory(String targetOwner, String targetName, String targetDesc) implements Action {
+    }
+
     /** One instruction of an {@link Extend}. */
     public sealed interface Push {
     }

@@ -39,6 +39,9 @@ public final class Rules {
     private static final String JDBC = SUPPORT_PACKAGE + "VirtualJdbc";
     private static final String REFLECTION = SUPPORT_PACKAGE + "VirtualReflection";
 
+    private static final String FILES = SUPPORT_PACKAGE + "VirtualFiles";
+    private static final String NET = SUPPORT_PACKAGE + "VirtualNet";
+
     private static final String CLASS = "Ljava/lang/Class;";
     private static final String EXECUTOR = "Ljava/util/concurrent/Executor;";
     private static final String THREAD_FACTORY = "Ljava/util/concurrent/ThreadFactory;";
@@ -98,6 +101,14 @@ public final class Rules {
     /** Every rule. */
     public List<Rule> all() {
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * Whether redirects to {@code targetOwner} still need the permission of the member they replace: the app's own
+     * files and network are still files and network. Other virtual globals are part of {@code core}.
+     */
+    public static boolean isPoliced(String targetOwner) {
+        return FILES.equals(targetOwner) || NET.equals(targetOwner);
     }
 
     /** A digest of the whole table: part of every cache key. */
@@ -267,6 +278,9 @@ public final class Rules {
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/util/Properties;)Ljava/sql/Connection;", JDBC);
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
 
+        fileRules(t);
+        netRules(t);
+
         // Classes an app defines itself go through the same rewriting and policy.
         String classLoading = SUPPORT_PACKAGE + "VirtualClassLoading";
         for (String desc : List.of("(Ljava/lang/String;[BII)Ljava/lang/Class;",
@@ -327,6 +341,118 @@ public final class Rules {
         return new Rules(t.rules);
     }
 
+    /**
+     * Files: paths name the app's own file root. {@code java.nio.file} paths come from the app's file system, so
+     * {@code Files.*} needs no rule; {@code java.io.File}'s file-system methods and the constructors that open a
+     * file by name go through {@code VirtualFiles}.
+     */
+    private static void fileRules(Table t) {
+        String str = "Ljava/lang/String;";
+        String path = "Ljava/nio/file/Path;";
+        String uri = "Ljava/net/URI;";
+        String attrs = "[Ljava/nio/file/attribute/FileAttribute;";
+        t.staticCall("java/nio/file/Path", "of", "(" + str + "[" + str + ")" + path, FILES);
+        t.staticCall("java/nio/file/Path", "of", "(" + uri + ")" + path, FILES);
+        t.staticCall("java/nio/file/Paths", "get", "(" + str + "[" + str + ")" + path, FILES);
+        t.staticCall("java/nio/file/Paths", "get", "(" + uri + ")" + path, FILES);
+        t.staticCall("java/nio/file/FileSystems", "getDefault", "()Ljava/nio/file/FileSystem;", FILES);
+        t.staticCall("java/nio/file/Files", "createTempFile", "(" + str + str + attrs + ")" + path, FILES);
+        t.staticCall("java/nio/file/Files", "createTempDirectory", "(" + str + attrs + ")" + path, FILES);
+
+        String file = "java/io/File";
+        String fileDesc = "Ljava/io/File;";
+        t.staticCall(file, "createTempFile", "(" + str + str + ")" + fileDesc, FILES);
+        t.staticCall(file, "createTempFile", "(" + str + str + fileDesc + ")" + fileDesc, FILES);
+        t.staticCall(file, "listRoots", "()[" + fileDesc, FILES);
+        for (String[] m : new String[][] {
+                {"exists", "()Z"}, {"isFile", "()Z"}, {"isDirectory", "()Z"}, {"isHidden", "()Z"},
+                {"canRead", "()Z"}, {"canWrite", "()Z"}, {"canExecute", "()Z"}, {"length", "()J"},
+                {"lastModified", "()J"}, {"list", "()[" + str}, {"list", "(Ljava/io/FilenameFilter;)[" + str},
+                {"listFiles", "()[" + fileDesc}, {"listFiles", "(Ljava/io/FilenameFilter;)[" + fileDesc},
+                {"listFiles", "(Ljava/io/FileFilter;)[" + fileDesc}, {"delete", "()Z"}, {"deleteOnExit", "()V"},
+                {"mkdir", "()Z"}, {"mkdirs", "()Z"}, {"createNewFile", "()Z"}, {"renameTo", "(" + fileDesc + ")Z"},
+                {"setReadOnly", "()Z"}, {"setWritable", "(ZZ)Z"}, {"setWritable", "(Z)Z"},
+                {"setReadable", "(ZZ)Z"}, {"setReadable", "(Z)Z"}, {"setExecutable", "(ZZ)Z"},
+                {"setExecutable", "(Z)Z"}, {"setLastModified", "(J)Z"}, {"getTotalSpace", "()J"},
+                {"getFreeSpace", "()J"}, {"getUsableSpace", "()J"}, {"getCanonicalPath", "()" + str},
+                {"getCanonicalFile", "()" + fileDesc}, {"getAbsolutePath", "()" + str},
+                {"getAbsoluteFile", "()" + fileDesc}, {"toPath", "()" + path}, {"toURI", "()" + uri},
+                {"toURL", "()Ljava/net/URL;"}}) {
+            t.instanceCall(file, m[0], m[1], FILES);
+        }
+
+        String cs = "Ljava/nio/charset/Charset;";
+        String locale = "Ljava/util/Locale;";
+        t.factories("java/io/FileInputStream", "(" + str + ")", "(" + fileDesc + ")");
+        t.factories("java/io/FileOutputStream", "(" + str + ")", "(" + str + "Z)", "(" + fileDesc + ")", "(" + fileDesc + "Z)");
+        t.factories("java/io/FileReader", "(" + str + ")", "(" + fileDesc + ")", "(" + str + cs + ")", "(" + fileDesc + cs + ")");
+        t.factories("java/io/FileWriter", "(" + str + ")", "(" + str + "Z)", "(" + fileDesc + ")", "(" + fileDesc + "Z)",
+                "(" + str + cs + ")", "(" + str + cs + "Z)", "(" + fileDesc + cs + ")", "(" + fileDesc + cs + "Z)");
+        for (String printer : List.of("java/io/PrintStream", "java/io/PrintWriter")) {
+            t.factories(printer, "(" + str + ")", "(" + str + str + ")", "(" + str + cs + ")",
+                    "(" + fileDesc + ")", "(" + fileDesc + str + ")", "(" + fileDesc + cs + ")");
+        }
+        t.factories("java/util/Formatter", "(" + str + ")", "(" + str + str + ")", "(" + str + str + locale + ")",
+                "(" + str + cs + locale + ")", "(" + fileDesc + ")", "(" + fileDesc + str + ")",
+                "(" + fileDesc + str + locale + ")", "(" + fileDesc + cs + locale + ")");
+        t.factories("java/util/Scanner", "(" + fileDesc + ")", "(" + fileDesc + str + ")", "(" + fileDesc + cs + ")");
+        t.factories("java/io/RandomAccessFile", "(" + str + str + ")", "(" + fileDesc + str + ")");
+        t.factories("java/util/zip/ZipFile", "(" + str + ")", "(" + fileDesc + ")", "(" + fileDesc + "I)",
+                "(" + str + cs + ")", "(" + fileDesc + cs + ")", "(" + fileDesc + "I" + cs + ")");
+        t.factories("java/util/jar/JarFile", "(" + str + ")", "(" + str + "Z)", "(" + fileDesc + ")",
+                "(" + fileDesc + "Z)", "(" + fileDesc + "ZI)", "(" + fileDesc + "ZILjava/lang/Runtime$Version;)");
+    }
+
+    /**
+     * The network: where each outgoing connection goes is checked against the app's {@code net:connect} allowlist
+     * just before it is made; URLs are opened by what their protocol reaches.
+     */
+    private static void netRules(Table t) {
+        String str = "Ljava/lang/String;";
+        String inet = "Ljava/net/InetAddress;";
+        String addr = "Ljava/net/SocketAddress;";
+        t.factoriesIn(NET, "java/net/Socket", "(" + str + "I)", "(" + inet + "I)", "(" + str + "I" + inet + "I)",
+                "(" + inet + "I" + inet + "I)", "(Ljava/net/Proxy;)");
+        // Subclasses' calls name the subclass: each gets the rule of the class that declares the method.
+        for (String socket : List.of("java/net/Socket", "javax/net/ssl/SSLSocket")) {
+            t.instanceCallAs(socket, "java/net/Socket", "connect", "(" + addr + ")V", NET);
+            t.instanceCallAs(socket, "java/net/Socket", "connect", "(" + addr + "I)V", NET);
+        }
+        for (String factory : List.of("javax/net/SocketFactory", "javax/net/ssl/SSLSocketFactory")) {
+            for (String args : List.of("(" + str + "I)", "(" + inet + "I)", "(" + str + "I" + inet + "I)",
+                    "(" + inet + "I" + inet + "I)")) {
+                t.instanceCallAs(factory, "javax/net/SocketFactory", "createSocket", args + "Ljava/net/Socket;", NET);
+            }
+        }
+        t.staticCall("java/nio/channels/SocketChannel", "open", "(" + addr + ")Ljava/nio/channels/SocketChannel;", NET);
+        t.instanceCall("java/nio/channels/SocketChannel", "connect", "(" + addr + ")Z", NET);
+        String async = "java/nio/channels/AsynchronousSocketChannel";
+        t.instanceCall(async, "connect", "(" + addr + ")Ljava/util/concurrent/Future;", NET);
+        t.instanceCall(async, "connect", "(" + addr + "Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)V", NET);
+        t.instanceCall("java/nio/channels/DatagramChannel", "connect", "(" + addr + ")Ljava/nio/channels/DatagramChannel;", NET);
+        t.instanceCall("java/nio/channels/DatagramChannel", "send", "(Ljava/nio/ByteBuffer;" + addr + ")I", NET);
+        for (String datagram : List.of("java/net/DatagramSocket", "java/net/MulticastSocket")) {
+            t.instanceCallAs(datagram, "java/net/DatagramSocket", "connect", "(" + addr + ")V", NET);
+            t.instanceCallAs(datagram, "java/net/DatagramSocket", "connect", "(" + inet + "I)V", NET);
+            t.instanceCallAs(datagram, "java/net/DatagramSocket", "send", "(Ljava/net/DatagramPacket;)V", NET);
+        }
+        String client = "java/net/http/HttpClient";
+        String handler = "Ljava/net/http/HttpResponse$BodyHandler;";
+        t.instanceCall(client, "send", "(Ljava/net/http/HttpRequest;" + handler + ")Ljava/net/http/HttpResponse;", NET);
+        t.instanceCall(client, "sendAsync", "(Ljava/net/http/HttpRequest;" + handler + ")Ljava/util/concurrent/CompletableFuture;", NET);
+        t.instanceCall(client, "sendAsync", "(Ljava/net/http/HttpRequest;" + handler
+                + "Ljava/net/http/HttpResponse$PushPromiseHandler;)Ljava/util/concurrent/CompletableFuture;", NET);
+        t.instanceCall("java/net/http/WebSocket$Builder", "buildAsync",
+                "(Ljava/net/URI;Ljava/net/http/WebSocket$Listener;)Ljava/util/concurrent/CompletableFuture;", NET);
+
+        String urls = SUPPORT_PACKAGE + "VirtualUrls";
+        t.instanceCall("java/net/URL", "openConnection", "()Ljava/net/URLConnection;", urls);
+        t.instanceCall("java/net/URL", "openConnection", "(Ljava/net/Proxy;)Ljava/net/URLConnection;", urls);
+        t.instanceCall("java/net/URL", "openStream", "()Ljava/io/InputStream;", urls);
+        t.instanceCall("java/net/URL", "getContent", "()Ljava/lang/Object;", urls);
+        t.instanceCall("java/net/URL", "getContent", "([Ljava/lang/Class;)Ljava/lang/Object;", urls);
+    }
+
     /** Collects rules with the descriptors they imply. */
     private static final class Table {
         final List<Rule> rules = new ArrayList<>();
@@ -345,6 +471,12 @@ public final class Rules {
                     new Redirect(target, name, redirectDesc(Kind.METHOD, owner, desc, false))));
         }
 
+        /** An instance method called on {@code owner}, redirected as if on its superclass {@code declaring}. */
+        void instanceCallAs(String owner, String declaring, String name, String desc, String target) {
+            rules.add(new Rule(owner, name, desc, Kind.METHOD,
+                    new Redirect(target, name, redirectDesc(Kind.METHOD, declaring, desc, false))));
+        }
+
         void staticField(String owner, String name, String desc, String target) {
             rules.add(new Rule(owner, name, desc, Kind.STATIC_FIELD,
                     new Redirect(target, name, redirectDesc(Kind.STATIC_FIELD, owner, desc, true))));
@@ -353,6 +485,22 @@ public final class Rules {
         /** Any owner: matched by name and descriptor, see {@link Rewriter}. */
         void observe(String name, String desc, String target, String targetName) {
             rules.add(new Rule("*", name, desc, Kind.METHOD, new Observe(target, targetName)));
+        }
+
+        /**
+         * Constructors (argument lists, as {@code "(Ljava/lang/String;Z)"}) of {@code owner} made by
+         * {@code VirtualFiles.new<SimpleName>(arguments…, caller)}.
+         */
+        void factories(String owner, String... argLists) {
+            factoriesIn(FILES, owner, argLists);
+        }
+
+        void factoriesIn(String target, String owner, String... argLists) {
+            String simple = owner.substring(owner.lastIndexOf('/') + 1);
+            for (String args : argLists) {
+                rules.add(new Rule(owner, "<init>", args + "V", Kind.CONSTRUCTOR, new Rule.Factory(target, "new" + simple,
+                        args.substring(0, args.length() - 1) + CLASS + ")L" + owner + ";")));
+            }
         }
 
         void checked(String owner, String name, String desc, String check) {

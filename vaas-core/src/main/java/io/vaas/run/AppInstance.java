@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -104,6 +105,8 @@ public final class AppInstance {
                 services.put(e.getKey(), e.getValue());
             }
             context.services(services);
+            context.useFiles(overrides.files() != null ? overrides.files() : settings.defaultFiles(name));
+            context.useNetAllowlist(io.vaas.policy.NetAllowlist.of(granted(config, settings)));
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
                     context, verified.ready(), types);
             RouteTable routes;
@@ -127,14 +130,21 @@ public final class AppInstance {
 
     /** The policy of an app: {@code core}, plus its {@code permissions}, or the host's default when it asks for none. */
     static Policy policyFor(AppConfig config, HostSettings settings, AppSource.Opened opened) {
-        java.util.Set<String> granted = new java.util.TreeSet<>(config.permissions().isEmpty()
-                ? settings.defaultPermissions() : config.permissions());
+        java.util.Set<String> granted = new java.util.TreeSet<>();
+        for (String p : granted(config, settings)) {
+            granted.add(io.vaas.policy.NetAllowlist.permissionName(p));
+        }
         granted.add("core");
         try {
             return settings.policies().policy(granted);
         } catch (IllegalArgumentException e) {
             throw new AppLoadException(config.name(), opened.descriptorLocation(), "\"permissions\": " + e.getMessage());
         }
+    }
+
+    /** The permissions as written (with their arguments): the app's, or the host's default when it asks for none. */
+    private static List<String> granted(AppConfig config, HostSettings settings) {
+        return config.permissions().isEmpty() ? settings.defaultPermissions() : config.permissions();
     }
 
     /**

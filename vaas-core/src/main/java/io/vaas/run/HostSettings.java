@@ -27,10 +27,12 @@ import java.util.TreeMap;
  * @param strictPolicy   whether an app whose code uses denied JDK members is refused at deploy (else each such use
  *                       throws when reached)
  * @param services       the services every app gets, by interface
+ * @param fileRoots      the folder under which each app without a file root of its own gets one, named after it;
+ *                       null for none
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
-                           boolean strictPolicy, Map<Class<?>, Object> services) {
+                           boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.
@@ -127,10 +129,24 @@ public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> p
         return env;
     }
 
-    /** The properties an app starts with: the base, then its own. */
+    /**
+     * The file root of an app the host gave none of its own: {@code fileRoots/<app>}, or null when the host set no
+     * {@code fileRoots}.
+     */
+    io.vaas.files.AppFiles defaultFiles(String app) {
+        return fileRoots == null ? null : io.vaas.files.AppFiles.folder(fileRoots.resolve(app));
+    }
+
+    /**
+     * The properties an app starts with: the base, then its own. Paths name the app's own file system, whose
+     * working directory is its root.
+     */
     Properties propertiesFor(Map<String, String> appProperties) {
         Properties p = new Properties();
         baseProperties.forEach(p::put);
+        p.setProperty("user.dir", "/");
+        p.setProperty("user.home", "/");
+        p.setProperty("java.io.tmpdir", "/tmp");
         appProperties.forEach(p::setProperty);
         return p;
     }

@@ -1,5 +1,8 @@
 package io.vaas.virtual;
 
+import io.vaas.files.AppFiles;
+import io.vaas.files.RootedFileSystem;
+import io.vaas.policy.NetAllowlist;
 import io.vaas.policy.Policy;
 import io.vaas.rewrite.Rewriter;
 
@@ -34,6 +37,10 @@ public final class AppContext {
     private final AppThreads threads;
     private volatile AppDrivers drivers;
     private volatile ClassLoader loader;
+    private volatile AppFiles fileRoot;
+    private volatile RootedFileSystem fileSystem;
+    private final java.util.List<java.nio.file.Path> deleteOnStop = new java.util.ArrayList<>();
+    private volatile NetAllowlist netAllowlist = NetAllowlist.ANY;
 
     private volatile Locale locale;
     private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
@@ -176,6 +183,62 @@ public final class AppContext {
         return hooks;
     }
 
+    /**
+     * Where the app's files are: its file root, or none (then paths are values only, and reaching a file fails
+     * naming the way out). Set once, before the app runs.
+     */
+    public void useFiles(AppFiles files) {
+        this.fileRoot = files;
+    }
+
+    /** The hosts the app may connect to. Set once, before the app runs. */
+    public void useNetAllowlist(NetAllowlist allowlist) {
+        this.netAllowlist = allowlist;
+    }
+
+    NetAllowlist netAllowlist() {
+        return netAllowlist;
+    }
+
+    /** The app's own file system, opened on first use. */
+    RootedFileSystem files() {
+        RootedFileSystem f = fileSystem;
+        if (f == null) {
+            synchronized (this) {
+                f = fileSystem;
+                if (f == null) {
+                    // Writes need files:write whatever way they take (FileChannel.open with WRITE included).
+                    boolean writes = policy == null || policy.granted().contains("files:write");
+                    f = fileRoot == null ? RootedFileSystem.unrooted(app)
+                            : writes ? RootedFileSystem.open(app, fileRoot)
+                            : RootedFileSystem.openForReading(app, fileRoot, "may only read its files; permission "
+                            + "'files:write' allows writing (add it to \"permissions\" in vaas.json)");
+                    fileSystem = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** {@code File.deleteOnExit} of the app: deleted when the app stops. */
+    void deleteOnStop(java.nio.file.Path path) {
+        synchronized (deleteOnStop) {
+            deleteOnStop.add(path);
+        }
+    }
+
+    /**
+     * Throws unless the app holds {@code permission}: for the decisions made at run time, where the rewriter could
+     * not know what a call reaches (a URL's protocol).
+     */
+    void requirePermission(String permission, String api) {
+        if (policy == null || policy.granted().contains(permission)) {
+            return;
+        }
+        throw new SecurityException("app '" + app + "' uses " + api + ", which the app's permissions do not allow; "
+                + "permission '" + permission + "' allows it (add it to \"permissions\" in vaas.json)");
+    }
+
     /** The threads the app started. */
     public AppThreads threads() {
         return threads;
@@ -268,11 +331,28 @@ public final class AppContext {
     public void close(long hookMillis) {
         hooks.runAll(hookMillis);
         threads.stop();
+        deleteFilesOnStop();
         if (drivers != null) {
             drivers.deregisterAll();
         }
         if (stdio != null) {
             stdio.flush();
+        }
+    }
+
+    private void deleteFilesOnStop() {
+        java.util.List<java.nio.file.Path> paths;
+        synchronized (deleteOnStop) {
+            paths = new java.util.ArrayList<>(deleteOnStop);
+            deleteOnStop.clear();
+        }
+        // Last registered, first deleted, as File.deleteOnExit does: a folder's files go before the folder.
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            try {
+                java.nio.file.Files.deleteIfExists(paths.get(i));
+            } catch (java.io.IOException | RuntimeException e) {
+                // As at JVM exit: a file that cannot be deleted stays.
+            }
         }
     }
 

@@ -72,11 +72,12 @@ public final class VirtualReflection {
     private static Object decide(Method m, AppContext context) {
         String desc = Type.getMethodDescriptor(m);
         Rule rule = redirectRule(m.getDeclaringClass(), m.getName(), desc);
-        if (rule != null) {
-            return TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod);
+        String denial = rule != null && !Rules.isPoliced(((Rule.Redirect) rule.action()).targetOwner()) ? null
+                : denial(context, m.getDeclaringClass(), m.getName(), desc, false);
+        if (denial != null) {
+            return denial;
         }
-        String denial = denial(context, m.getDeclaringClass(), m.getName(), desc, false);
-        return denial == null ? ALLOWED : denial;
+        return rule != null ? TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod) : ALLOWED;
     }
 
     private static boolean isJdk(Class<?> c) {
@@ -311,6 +312,13 @@ public final class VirtualReflection {
         if (denial != null) {
             throw new SecurityException(denial);
         }
+        if (!field && isJdk(owner) && RULES.find(Type.getInternalName(owner), name, desc) instanceof Rule r
+                && r.action() instanceof Rule.Factory) {
+            // A reflective constructor call makes the JDK's object, which would open the host's file or socket.
+            throw new SecurityException("app '" + context.app() + "' reached " + io.vaas.rewrite.Members.describe(
+                    Type.getInternalName(owner), name, desc, false) + " by reflection, which cannot be routed to the "
+                    + "app's own files and network; call the constructor directly");
+        }
     }
 
     /** Why the app may not reach a member by reflection, or null when it may. */
@@ -348,7 +356,10 @@ public final class VirtualReflection {
         if (rule == null) {
             return null;
         }
-        AppContext.of(caller);
+        AppContext context = AppContext.of(caller);
+        if (Rules.isPoliced(((Rule.Redirect) rule.action()).targetOwner())) {
+            checkPolicy(context, owner, name, desc, false, caller);
+        }
         MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
         return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
     }

@@ -1,0 +1,92 @@
+package io.vaas.virtual;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.util.Locale;
+
+/**
+ * Opening a {@link URL}: what it reaches depends on its protocol, so the decision is made here, when it is opened.
+ * The app's own resources ({@code vaas:} URLs its class loader hands out) always open; {@code http}, {@code https}
+ * and {@code ftp} need {@code net:connect} and a host its allowlist names; {@code file:} URLs name files under the
+ * app's own root and need {@code files:read}; anything else ({@code jar:}, {@code jrt:}, {@code mailto:}…) is refused.
+ *
+ * <p>Takes the calling class last, like every entry point here. Not for direct use.
+ */
+public final class VirtualUrls {
+
+    private VirtualUrls() {
+    }
+
+    public static URLConnection openConnection(URL url, Class<?> caller) throws IOException {
+        return switch (kind(url, caller)) {
+            case OWN, NETWORK -> url.openConnection();
+            case FILE -> throw new SecurityException("app '" + AppContext.of(caller).app() + "' opened a connection "
+                    + "to " + url + ": file: URLs only open as streams (URL.openStream), or use java.nio.file.Files");
+        };
+    }
+
+    public static URLConnection openConnection(URL url, Proxy proxy, Class<?> caller) throws IOException {
+        Kind kind = kind(url, caller);
+        if (kind == Kind.FILE) {
+            return openConnection(url, caller);
+        }
+        if (proxy != null && proxy.type() != Proxy.Type.DIRECT) {
+            VirtualNet.check(proxy.address(), caller);
+        }
+        return url.openConnection(proxy);
+    }
+
+    public static InputStream openStream(URL url, Class<?> caller) throws IOException {
+        if (kind(url, caller) == Kind.FILE) {
+            try {
+                return Files.newInputStream(AppContext.of(caller).files().provider().getPath(url.toURI()));
+            } catch (URISyntaxException e) {
+                throw new java.net.MalformedURLException(url + ": " + e.getMessage());
+            }
+        }
+        return url.openStream();
+    }
+
+    public static Object getContent(URL url, Class<?> caller) throws IOException {
+        return openConnection(url, caller).getContent();
+    }
+
+    public static Object getContent(URL url, Class<?>[] classes, Class<?> caller) throws IOException {
+        return openConnection(url, caller).getContent(classes);
+    }
+
+    private enum Kind { OWN, NETWORK, FILE }
+
+    private static Kind kind(URL url, Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        String protocol = url.getProtocol().toLowerCase(Locale.ROOT);
+        switch (protocol) {
+            case "vaas" -> {
+                return Kind.OWN;
+            }
+            case "http", "https", "ftp" -> {
+                context.requirePermission("net:connect", "URL.openConnection of " + url);
+                int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
+                VirtualNet.check(url.getHost(), port, caller);
+                return Kind.NETWORK;
+            }
+            case "file" -> {
+                context.requirePermission("files:read", "URL.openStream of " + url);
+                return Kind.FILE;
+            }
+            default -> throw new SecurityException("app '" + context.app() + "' may not open " + url + ": " + protocol
+                    + ": URLs reach what the container cannot confine; no permission allows it (use java.nio.file "
+                    + "for the app's files, http(s) with net:connect for the network)");
+        }
+    }
+
+    static URI uri(URL url) throws URISyntaxException {
+        return url.toURI();
+    }
+}
