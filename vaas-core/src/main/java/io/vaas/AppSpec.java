@@ -31,11 +31,13 @@ public final class AppSpec {
     private final List<String> permissions;
     private final Map<Class<?>, Object> services;
     private final AppFiles files;
+    private final Map<java.lang.reflect.Method, java.lang.reflect.Method> substitutions;
 
     private AppSpec(AppSource source, String name, String configJson, Map<String, String> env,
                     Map<String, String> properties, List<String> permissions, Map<Class<?>, Object> services,
-                    AppFiles files) {
+                    AppFiles files, Map<java.lang.reflect.Method, java.lang.reflect.Method> substitutions) {
         this.files = files;
+        this.substitutions = substitutions;
         this.source = source;
         this.name = name;
         this.configJson = configJson;
@@ -57,7 +59,7 @@ public final class AppSpec {
 
     /** The app whose code comes from {@code source}. */
     public static AppSpec of(AppSource source) {
-        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of(), Map.of(), null);
+        return new AppSpec(Objects.requireNonNull(source, "source"), null, null, Map.of(), Map.of(), List.of(), Map.of(), null, Map.of());
     }
 
     /**
@@ -71,7 +73,7 @@ public final class AppSpec {
     /** Deploys under {@code newName} instead of the name in {@code vaas.json}. */
     public AppSpec named(String newName) {
         return new AppSpec(source, Objects.requireNonNull(newName, "name"), configJson, env, properties, permissions,
-                services, files);
+                services, files, substitutions);
     }
 
     /** Grants the app environment variable {@code key}. */
@@ -83,7 +85,7 @@ public final class AppSpec {
     public AppSpec env(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(env);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions, services, files);
+        return new AppSpec(source, name, configJson, Map.copyOf(copy), properties, permissions, services, files, substitutions);
     }
 
     /** Sets system property {@code key} as the app sees it. */
@@ -95,14 +97,14 @@ public final class AppSpec {
     public AppSpec properties(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(properties);
         copy.putAll(more);
-        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions, services, files);
+        return new AppSpec(source, name, configJson, env, Map.copyOf(copy), permissions, services, files, substitutions);
     }
 
     /** Grants permission groups such as {@code "files:read"} on top of those the app asks for. */
     public AppSpec permit(String... more) {
         List<String> copy = new ArrayList<>(permissions);
         copy.addAll(Arrays.asList(more));
-        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy), services, files);
+        return new AppSpec(source, name, configJson, env, properties, List.copyOf(copy), services, files, substitutions);
     }
 
     /**
@@ -111,7 +113,7 @@ public final class AppSpec {
      */
     public AppSpec config(String jsonObject) {
         return new AppSpec(source, name, Objects.requireNonNull(jsonObject, "jsonObject"), env, properties,
-                permissions, services, files);
+                permissions, services, files, substitutions);
     }
 
     /**
@@ -122,7 +124,7 @@ public final class AppSpec {
     public <T> AppSpec service(Class<T> type, T service) {
         Map<Class<?>, Object> copy = new java.util.LinkedHashMap<>(services);
         copy.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
-        return new AppSpec(source, name, configJson, env, properties, permissions, Map.copyOf(copy), files);
+        return new AppSpec(source, name, configJson, env, properties, permissions, Map.copyOf(copy), files, substitutions);
     }
 
     /**
@@ -133,7 +135,19 @@ public final class AppSpec {
      */
     public AppSpec files(AppFiles root) {
         return new AppSpec(source, name, configJson, env, properties, permissions, services,
-                Objects.requireNonNull(root, "root"));
+                Objects.requireNonNull(root, "root"), substitutions);
+    }
+
+    /**
+     * Substitutes, for this app only, a method of the host's for {@code original}, on top of the host's own
+     * substitutions ({@code Vaas.Builder.substitute}, same rules): {@code replacement} must be a public static method
+     * of an exported package taking what {@code original} takes (its receiver first, for an instance method) and
+     * returning the same type. Checked when the app is deployed.
+     */
+    public AppSpec substitute(java.lang.reflect.Method original, java.lang.reflect.Method replacement) {
+        Map<java.lang.reflect.Method, java.lang.reflect.Method> more = new LinkedHashMap<>(substitutions);
+        more.put(Objects.requireNonNull(original, "original"), Objects.requireNonNull(replacement, "replacement"));
+        return new AppSpec(source, name, configJson, env, properties, permissions, services, files, more);
     }
 
     /** The services this app gets besides the host's. */
@@ -153,7 +167,7 @@ public final class AppSpec {
 
     /** Everything the host sets on top of the app's {@code vaas.json}. */
     public ConfigOverrides overrides() {
-        return new ConfigOverrides(name, configJson, env, properties, permissions, files);
+        return new ConfigOverrides(name, configJson, env, properties, permissions, files, substitutions);
     }
 
     @Override

@@ -21,17 +21,35 @@ public final class GuestFailure extends RuntimeException {
         return copy(t, 0);
     }
 
+    /**
+     * Every method called here may be the guest's own override, run on the host's thread: whatever it throws (an
+     * exit of the app included) or returns is taken as a fact about the failure, never passed on.
+     */
     private static GuestFailure copy(Throwable t, int depth) {
-        Throwable cause = t.getCause();
+        Throwable cause;
+        try {
+            cause = t.getCause();
+        } catch (Throwable e) {
+            cause = null;
+        }
         GuestFailure copiedCause = cause != null && cause != t && depth < MAX_DEPTH ? copy(cause, depth + 1) : null;
         String message;
         try {
             message = t.getMessage();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             message = "(getMessage() threw " + e.getClass().getName() + ")";
         }
         GuestFailure copy = new GuestFailure(t.getClass().getName(), message, copiedCause);
-        copy.setStackTrace(t.getStackTrace());
+        try {
+            StackTraceElement[] stack = t.getStackTrace();
+            if (stack != null && java.util.Arrays.stream(stack).noneMatch(java.util.Objects::isNull)) {
+                copy.setStackTrace(stack.clone());
+            } else {
+                copy.setStackTrace(new StackTraceElement[0]);
+            }
+        } catch (Throwable e) {
+            copy.setStackTrace(new StackTraceElement[0]);
+        }
         return copy;
     }
 

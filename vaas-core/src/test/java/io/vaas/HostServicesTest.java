@@ -107,6 +107,23 @@ class HostServicesTest {
     }
 
     @Test
+    void aSubstitutionCanBeForOneAppOnly(@TempDir Path dir) throws Exception {
+        Path jar = CLOCKED.writeJar(dir.resolve("clocked.jar"));
+        try (Vaas vaas = Vaas.builder().exportPackages("io.vaas.hostapi").build()) {
+            vaas.deploy(AppSpec.of("frozen", jar).substitute(System.class.getMethod("currentTimeMillis"),
+                    io.vaas.hostapi.FixedTime.class.getMethod("currentTimeMillis")));
+            vaas.deploy(AppSpec.of(jar));
+            assertThat(((java.util.List<?>) vaas.rpc("frozen.now")).subList(0, 2)).isEqualTo(java.util.List.of(42L, 42L));
+            assertThat((java.util.List<?>) vaas.rpc("clocked.now")).first().isNotEqualTo(42L);
+            // Checked at deploy, naming the app.
+            assertThatThrownBy(() -> vaas.deploy(AppSpec.of("odd", jar).substitute(System.class.getMethod("nanoTime"),
+                    io.vaas.hostapi.FixedTime.class.getMethod("nextInt", java.util.Random.class))))
+                    .isInstanceOf(AppLoadException.class).hasMessageContaining("app 'odd'")
+                    .hasMessageContaining("substitute: ");
+        }
+    }
+
+    @Test
     void servicesMustBeExportedInterfaces() {
         Greeter g = name -> name;
         assertThatThrownBy(() -> Vaas.builder().service(Greeter.class, g).build())

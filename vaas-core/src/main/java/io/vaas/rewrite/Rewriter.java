@@ -37,6 +37,19 @@ public final class Rewriter {
         this.cache = cache;
     }
 
+    /** The rules this rewriter applies. */
+    public Rules rules() {
+        return rules;
+    }
+
+    /**
+     * This rewriter with more substitutions on top of its rules (see {@link Rules#with}), sharing its cache: the
+     * rules' version is part of every cache key, so the two never mix their entries.
+     */
+    public Rewriter with(List<Rule> substitutions) {
+        return substitutions.isEmpty() ? this : new Rewriter(rules.with(substitutions), cache);
+    }
+
     /** The cache this rewriter uses. */
     public RewriteCache cache() {
         return cache;

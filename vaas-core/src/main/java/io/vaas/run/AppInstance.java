@@ -80,9 +80,10 @@ public final class AppInstance {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
             name = config.name();
             Policy policy = policyFor(config, settings, opened);
+            io.vaas.rewrite.Rewriter rewriter = rewriterFor(name, overrides, settings, source);
             AppTypes types = new AppTypes(opened.classPath());
             AppVerification.Result verified = AppVerification.run(name, source.location(), opened.classPath(), types,
-                    settings.rewriter(), policy);
+                    rewriter, policy);
             VerifyReport report = verified.report();
             if (!report.clean()) {
                 if (settings.strictPolicy()) {
@@ -94,7 +95,7 @@ public final class AppInstance {
             int processors = Math.min(Runtime.getRuntime().availableProcessors(), config.workers());
             context = new AppContext(name, config.version(), settings.envFor(config.env()),
                     settings.propertiesFor(config.properties()), processors, settings.output(), policy,
-                    settings.rewriter());
+                    rewriter);
             Map<Class<?>, Object> services = new java.util.HashMap<>(settings.services());
             for (Map.Entry<Class<?>, Object> e : appServices.entrySet()) {
                 try {
@@ -107,7 +108,7 @@ public final class AppInstance {
             context.services(services);
             context.useFiles(overrides.files() != null ? overrides.files() : settings.defaultFiles(name));
             context.useNetAllowlist(io.vaas.policy.NetAllowlist.of(granted(config, settings)));
-            loader = new AppClassLoader(name, opened.classPath(), settings.exports(), settings.rewriter(), policy,
+            loader = new AppClassLoader(name, opened.classPath(), settings.exports(), rewriter, policy,
                     context, verified.ready(), types);
             RouteTable routes;
             Thread thread = Thread.currentThread();
@@ -142,6 +143,20 @@ public final class AppInstance {
         }
     }
 
+    /** The host's rewriter, with the substitutions the host made for this app on top. */
+    private static io.vaas.rewrite.Rewriter rewriterFor(String name, ConfigOverrides overrides, HostSettings settings,
+                                                        AppSource source) {
+        List<io.vaas.rewrite.Rule> rules = new java.util.ArrayList<>();
+        for (Map.Entry<java.lang.reflect.Method, java.lang.reflect.Method> e : overrides.substitutions().entrySet()) {
+            try {
+                rules.add(HostSettings.substitution(settings.exports(), e.getKey(), e.getValue()));
+            } catch (IllegalArgumentException bad) {
+                throw new AppLoadException(name, source.location(), "substitute: " + bad.getMessage());
+            }
+        }
+        return settings.rewriter().with(rules);
+    }
+
     /** The permissions as written (with their arguments): the app's, or the host's default when it asks for none. */
     private static List<String> granted(AppConfig config, HostSettings settings) {
         return config.permissions().isEmpty() ? settings.defaultPermissions() : config.permissions();
@@ -156,7 +171,8 @@ public final class AppInstance {
         AppSource.Opened opened = source.open(overrides.name());
         try {
             AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
-            return AppVerification.verify(config.name(), source.location(), opened.classPath(), settings.rewriter(),
+            return AppVerification.verify(config.name(), source.location(), opened.classPath(),
+                    rewriterFor(config.name(), overrides, settings, source),
                     policyFor(config, settings, opened));
         } finally {
             closeQuietly(opened, null);
@@ -292,10 +308,14 @@ public final class AppInstance {
             }
             try {
                 return codec.toPlain(result);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Converting runs the app's getters on this thread: whatever they throw is the app's failure.
+                if (context.exited()) {
+                    throw exitFailure(route);
+                }
                 throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
-                        + route.name() + "': " + e.getMessage(), e.getCause() == null ? null
-                        : io.vaas.GuestFailure.copyOf(e.getCause()));
+                        + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
+                        e.getCause() == null ? e : e.getCause()));
             }
         } finally {
             thread.setContextClassLoader(previous);
@@ -321,6 +341,9 @@ public final class AppInstance {
         } catch (IllegalArgumentException e) {
             throw Failures.of(name(), route.name(), 400, "bad_argument", "app '" + name() + "' route '" + route.name()
                     + "': the argument does not bind to " + route.inputType().getTypeName() + ": " + e.getMessage());
+        } catch (Throwable t) {
+            // Binding runs the app's constructors and setters on this thread.
+            throw failure(route, t);
         }
     }
 
@@ -359,9 +382,11 @@ public final class AppInstance {
                 return toResponse(result);
             } catch (VaasCallException e) {
                 return Failures.toResponse(e);
-            } catch (RuntimeException e) {
-                return Failures.toResponse(Failures.of(name(), route.name(), 500, "bad_response", "app '" + name()
-                        + "' route '" + route.name() + "': " + e.getMessage()));
+            } catch (Throwable e) {
+                // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
+                return Failures.toResponse(context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
+                        500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
+                        + io.vaas.GuestFailure.copyOf(e)));
             }
         } finally {
             thread.setContextClassLoader(previous);
