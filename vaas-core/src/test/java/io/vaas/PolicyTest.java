@@ -345,6 +345,37 @@ class PolicyTest {
                 .hasMessageContaining("unknown permission 'teleport'");
     }
 
+    static final GuestApp PROXIES = GuestApp.named("proxies").source("p.P", """
+            package p;
+            import io.vaas.api.*;
+            import java.lang.reflect.*;
+            import java.util.*;
+            public class P {
+                public interface Greeter { String greet(String name); }
+                @VaasServer(type = ServerType.RPC) public String proxies() {
+                    InvocationHandler h = (proxy, method, args) -> switch (method.getName()) {
+                        case "greet" -> "hi " + args[0];
+                        case "compare" -> ((String) args[0]).length() - ((String) args[1]).length();
+                        default -> method.getName();
+                    };
+                    Greeter own = (Greeter) Proxy.newProxyInstance(P.class.getClassLoader(), new Class<?>[] {Greeter.class}, h);
+                    @SuppressWarnings("unchecked")
+                    Comparator<String> jdk = (Comparator<String>) Proxy.newProxyInstance(P.class.getClassLoader(),
+                            new Class<?>[] {Comparator.class}, h);
+                    List<String> words = new ArrayList<>(List.of("ccc", "a", "bb"));
+                    words.sort(jdk);
+                    return own.greet("ann") + " " + words + " " + Proxy.isProxyClass(own.getClass());
+                }
+            }
+            """);
+
+    @Test
+    void dynamicProxiesKeepWorking(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(PROXIES.writeJar(dir.resolve("proxies.jar")))).build()) {
+            assertThat(vaas.rpc("proxies.proxies")).isEqualTo("hi ann [a, bb, ccc] true");
+        }
+    }
+
     @Test
     void hostsCanDefineTheirOwnPermissions(@TempDir Path dir) {
         GuestApp app = GuestApp.named("clock").source("c.C", """
