@@ -3,7 +3,9 @@ package io.vaas;
 /**
  * Resource limits from an app's {@code vaas.json} {@code "limits"} object. A null value means "the host default".
  *
- * <p>These are recorded and validated now; the runaway-control layer enforces them.
+ * <p>Enforced by the runaway control ({@code io.vaas.guard}): CPU time and allocation by the watchdog, which
+ * cancels the call; threads when the app starts one more; array sizes before each allocation whose size is not a
+ * small constant. 0 means no limit.
  *
  * @param cpuMsPerCall   CPU time one call may use, in milliseconds
  * @param allocMbPerCall bytes one call may allocate, in MiB
@@ -11,6 +13,9 @@ package io.vaas;
  * @param maxArrayMb     the largest single array the app may allocate, in MiB
  */
 public record Limits(Long cpuMsPerCall, Long allocMbPerCall, Integer maxThreads, Long maxArrayMb) {
+
+    /** The container's defaults: no CPU or allocation budget per call, 256 threads per app, arrays up to 512 MiB. */
+    public static final Limits DEFAULTS = new Limits(0L, 0L, 256, 512L);
 
     /** No limits of the app's own: the host defaults apply. */
     public static final Limits HOST_DEFAULTS = new Limits(null, null, null, null);

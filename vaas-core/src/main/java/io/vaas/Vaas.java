@@ -313,6 +313,7 @@ public final class Vaas implements AutoCloseable {
         if (!all.isEmpty()) {
             LOG.info("closed: unloaded {} app(s)", all.size());
         }
+        settings.watchdog().close();
     }
 
     /** Builds a {@link Vaas}. */
@@ -329,6 +330,7 @@ public final class Vaas implements AutoCloseable {
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
         private Path fileRoots;
+        private Limits limits;
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -413,6 +415,16 @@ public final class Vaas implements AutoCloseable {
          */
         public <T> Builder service(Class<T> type, T service) {
             services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /**
+         * The limits of apps whose {@code vaas.json} sets none (field by field: an app's own values win). Unset fields
+         * keep the container's defaults, {@link Limits#DEFAULTS}: no CPU or allocation budget per call, 256 threads
+         * alive per app, arrays up to 512 MiB.
+         */
+        public Builder limits(Limits defaults) {
+            this.limits = Objects.requireNonNull(defaults, "defaults");
             return this;
         }
 
@@ -560,7 +572,8 @@ public final class Vaas implements AutoCloseable {
             }
             HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard().with(substituted), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
-                    policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots);
+                    policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
+                    Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog());
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

@@ -51,10 +51,21 @@ final class ClassRewriter extends ClassVisitor {
     private static final java.util.Set<String> NOT_SUBCLASSED = java.util.Set.of("java/io/File", "java/net/Socket",
             "java/net/DatagramSocket");
     private static final java.util.Map<String, Boolean> MAY_NOT_EXTEND = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String GUARD_OWNER = Rules.SUPPORT_PACKAGE + "VirtualGuard";
+    /** The {@code invokedynamic} guard's bootstrap: binds it to the app's kill switch. */
+    private static final Handle GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER, "bootstrap",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
+    /** Handler types that can catch a {@code StackOverflowError}: a method with one gets a guard at its entry. */
+    private static final java.util.Set<String> CATCHES_OVERFLOW = java.util.Set.of("java/lang/Throwable",
+            "java/lang/Error", "java/lang/VirtualMachineError", "java/lang/StackOverflowError");
+    /** Arrays of constant sizes up to this are not checked. */
+    private static final int SMALL_ARRAY = 1 << 16;
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
     private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
 
     private final Rules rules;
+    private final boolean guards;
     private final Policy policy;
     private final TypeHierarchy hierarchy;
     private boolean usedHierarchy;
@@ -85,7 +96,16 @@ final class ClassRewriter extends ClassVisitor {
     }
 
     ClassRewriter(ClassVisitor next, Rules rules, Policy policy, TypeHierarchy hierarchy) {
+        this(next, rules, policy, hierarchy, true);
+    }
+
+    /**
+     * @param guards whether to add the runaway guards (kill-switch checks at loop back-edges and at the entry of
+     *               methods that catch {@code Throwable}/{@code Error}, array size checks)
+     */
+    ClassRewriter(ClassVisitor next, Rules rules, Policy policy, TypeHierarchy hierarchy, boolean guards) {
         super(Opcodes.ASM9, next);
+        this.guards = guards;
         this.rules = rules;
         this.policy = policy;
         this.hierarchy = hierarchy;
@@ -178,6 +198,7 @@ final class ClassRewriter extends ClassVisitor {
         methodName = name + descriptor;
         line = -1;
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+        boolean hasCode = (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
         if (deniedSuper != null && name.equals("<clinit>")) {
             sawClinit = true;
             next = new MethodVisitor(Opcodes.ASM9, next) {
@@ -188,7 +209,28 @@ final class ClassRewriter extends ClassVisitor {
                 }
             };
         }
-        return new SiteRewriter(next);
+        return new SiteRewriter(next, guards && hasCode);
+    }
+
+    /** Emits one guard: the app's kill switch, checked. */
+    private void emitGuard(MethodVisitor mv) {
+        changed = true;
+        if (major >= Opcodes.V1_7) {
+            mv.visitInvokeDynamicInsn("vaas$guard", "()V", GUARD_BOOTSTRAP);
+        } else {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "poll", "(Ljava/lang/Class;)V", false);
+        }
+    }
+
+    /** log2 of the size of an array element of this descriptor (references counted as 4 bytes: compressed). */
+    private static int elementShift(char descriptor) {
+        return switch (descriptor) {
+            case 'Z', 'B' -> 0;
+            case 'C', 'S' -> 1;
+            case 'J', 'D' -> 3;
+            default -> 2;
+        };
     }
 
     /**
@@ -619,13 +661,147 @@ final class ClassRewriter extends ClassVisitor {
         /** The {@code new} just visited, until the next instruction: whether javac's DUP follows it. */
         private PendingNew justNewed;
 
-        SiteRewriter(MethodVisitor next) {
+        private final boolean guarded;
+        /** Labels already visited: a jump to one of them is a back-edge. */
+        private final java.util.Set<net.bytebuddy.jar.asm.Label> seen = new java.util.HashSet<>();
+        private boolean entryPending;
+        private boolean catchesOverflow;
+        /** The value of the constant pushed by the previous instruction, or -1. */
+        private int lastConstant = -1;
+
+        SiteRewriter(MethodVisitor next, boolean guarded) {
             super(Opcodes.ASM9, next);
+            this.guarded = guarded;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            entryPending = guarded;
+        }
+
+        @Override
+        public void visitTryCatchBlock(net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end,
+                                       net.bytebuddy.jar.asm.Label handler, String type) {
+            super.visitTryCatchBlock(start, end, handler, type);
+            if (type == null || CATCHES_OVERFLOW.contains(type)) {
+                catchesOverflow = true;
+            }
+        }
+
+        /**
+         * Before the first instruction (the try-catch blocks come first): a method that can catch a
+         * {@code StackOverflowError} gets a guard at its entry, so recursion that swallows it still stops.
+         */
+        private void enter() {
+            if (entryPending) {
+                entryPending = false;
+                if (catchesOverflow) {
+                    emitGuard(getDelegate());
+                }
+            }
+            lastConstant = -1;
+        }
+
+        private void guardIfBackward(net.bytebuddy.jar.asm.Label... targets) {
+            if (guarded) {
+                for (net.bytebuddy.jar.asm.Label l : targets) {
+                    if (seen.contains(l)) {
+                        emitGuard(getDelegate());
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void visitLabel(net.bytebuddy.jar.asm.Label label) {
+            enter();
+            justNewed = null;
+            seen.add(label);
+            super.visitLabel(label);
+        }
+
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            enter();
+            super.visitFrame(type, numLocal, local, numStack, stack);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+            enter();
+            justNewed = null;
+            guardIfBackward(label);
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, net.bytebuddy.jar.asm.Label dflt,
+                                         net.bytebuddy.jar.asm.Label... labels) {
+            enter();
+            guardIfBackward(dflt);
+            guardIfBackward(labels);
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(net.bytebuddy.jar.asm.Label dflt, int[] keys,
+                                          net.bytebuddy.jar.asm.Label[] labels) {
+            enter();
+            guardIfBackward(dflt);
+            guardIfBackward(labels);
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitIincInsn(int varIndex, int increment) {
+            enter();
+            super.visitIincInsn(varIndex, increment);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            enter();
+            if (guarded) {
+                if (numDimensions >= 2) {
+                    getDelegate().visitInsn(Opcodes.DUP2);
+                } else {
+                    getDelegate().visitInsn(Opcodes.DUP);
+                }
+                char element = descriptor.charAt(descriptor.lastIndexOf('[') + 1);
+                getDelegate().visitLdcInsn(numDimensions >= 2 && descriptor.lastIndexOf('[') > numDimensions - 1 ? 2
+                        : elementShift(element));
+                getDelegate().visitLdcInsn(Type.getObjectType(className));
+                getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, numDimensions >= 2 ? "newArray2" : "newArray",
+                        numDimensions >= 2 ? "(IIILjava/lang/Class;)V" : "(IILjava/lang/Class;)V", false);
+                changed = true;
+            }
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
+
+        /** Before {@code new T[n]} whose {@code n} is not a small constant: the size check. */
+        private void checkArray(int shift) {
+            if (guarded && (lastConstant < 0 || lastConstant > SMALL_ARRAY)) {
+                getDelegate().visitInsn(Opcodes.DUP);
+                getDelegate().visitLdcInsn(shift);
+                getDelegate().visitLdcInsn(Type.getObjectType(className));
+                getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "newArray", "(IILjava/lang/Class;)V",
+                        false);
+                changed = true;
+            }
         }
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
+            int constant = lastConstant;
+            enter();
             justNewed = null;
+            if (opcode == Opcodes.ANEWARRAY) {
+                lastConstant = constant;
+                checkArray(2);
+                lastConstant = -1;
+            }
             super.visitTypeInsn(opcode, type);
             if (opcode == Opcodes.NEW) {
                 justNewed = new PendingNew(type);
@@ -635,15 +811,20 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitInsn(int opcode) {
+            enter();
             if (opcode == Opcodes.DUP && justNewed != null) {
                 justNewed.dup = true;
             }
             justNewed = null;
             super.visitInsn(opcode);
+            if (opcode >= Opcodes.ICONST_0 && opcode <= Opcodes.ICONST_5) {
+                lastConstant = opcode - Opcodes.ICONST_0;
+            }
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            enter();
             justNewed = null;
             if (opcode != Opcodes.INVOKESPECIAL || !name.equals("<init>")) {
                 changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
@@ -677,30 +858,35 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
+            enter();
             justNewed = null;
             super.visitVarInsn(opcode, varIndex);
         }
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
+            int constant = lastConstant;
+            enter();
             justNewed = null;
+            if (opcode == Opcodes.NEWARRAY) {
+                lastConstant = constant;
+                checkArray(switch (operand) {
+                    case Opcodes.T_BOOLEAN, Opcodes.T_BYTE -> 0;
+                    case Opcodes.T_CHAR, Opcodes.T_SHORT -> 1;
+                    case Opcodes.T_LONG, Opcodes.T_DOUBLE -> 3;
+                    default -> 2;
+                });
+                lastConstant = -1;
+            }
             super.visitIntInsn(opcode, operand);
-        }
-
-        @Override
-        public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
-            justNewed = null;
-            super.visitJumpInsn(opcode, label);
-        }
-
-        @Override
-        public void visitLabel(net.bytebuddy.jar.asm.Label label) {
-            justNewed = null;
-            super.visitLabel(label);
+            if (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) {
+                lastConstant = operand;
+            }
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            enter();
             justNewed = null;
             changed |= emitField(getDelegate(), opcode, owner, name, descriptor);
         }
@@ -713,6 +899,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+            enter();
             justNewed = null;
             // The bootstrap runs when the instruction first executes: a denied one is stopped just before.
             changed |= checkPolicy(getDelegate(), bsm.getOwner(), bsm.getName(), bsm.getDesc(), false);
@@ -725,8 +912,12 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitLdcInsn(Object value) {
+            enter();
             justNewed = null;
             super.visitLdcInsn(mapConstant(value));
+            if (value instanceof Integer i && i >= 0) {
+                lastConstant = i;
+            }
         }
 
         @Override

@@ -94,7 +94,9 @@ public final class Rewriter {
         ClassReader reader;
         try {
             reader = new ClassReader(bytes);
-            if (!needsPass(reader, policy)) {
+            // Runaway guards go into every class with code; a class without any (an interface, an annotation)
+            // still needs the pass only for what its constant pool names.
+            if (!hasCode(reader) && !needsPass(reader, policy)) {
                 return new Rewritten(bytes, List.of());
             }
         } catch (RuntimeException e) {
@@ -117,6 +119,20 @@ public final class Rewriter {
             cache.put(version, bytes, new Rewritten(out == null ? new byte[0] : out, violations));
         }
         return new Rewritten(out == null ? bytes : out, violations);
+    }
+
+    /** Whether the class has a method with code: an entry of its constant pool names the Code attribute. */
+    private static boolean hasCode(ClassReader reader) {
+        for (int i = 1, n = reader.getItemCount(); i < n; i++) {
+            int offset = reader.getItem(i);
+            // A CONSTANT_Utf8 (tag 1) of length 4 reading "Code".
+            if (offset != 0 && reader.readByte(offset - 1) == 1 && reader.readUnsignedShort(offset) == 4
+                    && reader.readByte(offset + 2) == 'C' && reader.readByte(offset + 3) == 'o'
+                    && reader.readByte(offset + 4) == 'd' && reader.readByte(offset + 5) == 'e') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

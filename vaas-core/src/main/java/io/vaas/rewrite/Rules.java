@@ -46,6 +46,9 @@ public final class Rules {
     private static final String EXECUTOR = "Ljava/util/concurrent/Executor;";
     private static final String THREAD_FACTORY = "Ljava/util/concurrent/ThreadFactory;";
 
+    /** Changes whenever the runaway guards the pass adds do, so cached classes with older guards are not reused. */
+    private static final String GUARDS_VERSION = "-g1";
+
     private static final Rules STANDARD = buildStandard();
 
     private final Map<String, Rule> byKey;
@@ -124,6 +127,7 @@ public final class Rules {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             rules.stream().map(Rule::toString).sorted().forEach(s -> md.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            md.update(GUARDS_VERSION.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import io.vaas.guard.RunningCall;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,6 +109,8 @@ public final class AppInstance {
             context.services(services);
             context.useFiles(overrides.files() != null ? overrides.files() : settings.defaultFiles(name));
             context.useNetAllowlist(io.vaas.policy.NetAllowlist.of(granted(config, settings)));
+            io.vaas.Limits limits = settings.limits().overlay(config.limits());
+            context.useLimits(limits.maxArrayMb() * 1024L * 1024L, limits.maxThreads());
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), rewriter, policy,
                     context, verified.ready(), types);
             RouteTable routes;
@@ -295,6 +298,7 @@ public final class AppInstance {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
+        RunningCall call = begin(route);
         try {
             Object arg = bindRpcArgument(route, argument);
             Object result;
@@ -313,16 +317,46 @@ public final class AppInstance {
                 if (context.exited()) {
                     throw exitFailure(route);
                 }
+                if (call.cancelled() != null) {
+                    throw cancelled(route, call);
+                }
                 throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
                         + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
                         e.getCause() == null ? e : e.getCause()));
             }
         } finally {
+            end(call);
             thread.setContextClassLoader(previous);
         }
     }
 
+    /** Starts watching a call of {@code route} on this thread: its deadline and budgets. */
+    private RunningCall begin(Route route) {
+        io.vaas.Limits limits = settings.limits().overlay(config.limits());
+        return RunningCall.begin(context.killSwitch(), route.name(), config.timeoutMs(), limits.cpuMsPerCall(),
+                limits.allocMbPerCall(), settings.watchdog());
+    }
+
+    private static void end(RunningCall call) {
+        call.end();
+        if (call.cancelled() != null) {
+            // The watchdog interrupted the thread to wake the call; the caller's thread goes on uninterrupted.
+            Thread.interrupted();
+        }
+    }
+
+    private VaasCallException cancelled(Route route, RunningCall call) {
+        io.vaas.guard.Trip trip = call.cancelled();
+        int status = trip.code().equals("timeout") ? 504 : 503;
+        return Failures.of(name(), route.name(), status, trip.code(), "app '" + name() + "' route '" + route.name()
+                + "' was stopped: " + trip.describe());
+    }
+
     private VaasCallException failure(Route route, Throwable t) {
+        RunningCall call = RunningCall.current();
+        if (call != null && call.killSwitch() == context.killSwitch() && call.cancelled() != null) {
+            return cancelled(route, call);
+        }
         return context.exited() ? exitFailure(route) : Failures.fromGuest(name(), route.name(), t);
     }
 
@@ -366,6 +400,7 @@ public final class AppInstance {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
+        RunningCall call = begin(route);
         try {
             HttpRequest bound = params.isEmpty() ? request : request.withParams(params);
             Object result;
@@ -384,11 +419,13 @@ public final class AppInstance {
                 return Failures.toResponse(e);
             } catch (Throwable e) {
                 // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
-                return Failures.toResponse(context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
+                return Failures.toResponse(call.cancelled() != null ? cancelled(route, call)
+                        : context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
                         500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
                         + io.vaas.GuestFailure.copyOf(e)));
             }
         } finally {
+            end(call);
             thread.setContextClassLoader(previous);
         }
     }

@@ -29,10 +29,13 @@ import java.util.TreeMap;
  * @param services       the services every app gets, by interface
  * @param fileRoots      the folder under which each app without a file root of its own gets one, named after it;
  *                       null for none
+ * @param limits         the limits of apps that set none of their own (every field set)
+ * @param watchdog       the watchdog that enforces deadlines and budgets of the host's calls
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
-                           boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots) {
+                           boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots,
+                           io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.

@@ -41,6 +41,8 @@ public final class AppContext {
     private volatile RootedFileSystem fileSystem;
     private final java.util.List<java.nio.file.Path> deleteOnStop = new java.util.ArrayList<>();
     private volatile NetAllowlist netAllowlist = NetAllowlist.ANY;
+    private final io.vaas.guard.KillSwitch killSwitch;
+    private volatile long maxArrayBytes;
 
     private volatile Locale locale;
     private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
@@ -77,6 +79,7 @@ public final class AppContext {
         this.output = output;
         this.hooks = new ShutdownHooks(this);
         this.threads = new AppThreads(this);
+        this.killSwitch = new io.vaas.guard.KillSwitch(app, threads::owns);
         this.locale = Locale.getDefault();
         for (Locale.Category c : Locale.Category.values()) {
             categoryLocales.put(c, Locale.getDefault(c));
@@ -194,6 +197,26 @@ public final class AppContext {
     /** The hosts the app may connect to. Set once, before the app runs. */
     public void useNetAllowlist(NetAllowlist allowlist) {
         this.netAllowlist = allowlist;
+    }
+
+    /**
+     * The app's limits on what one allocation and its threads may take; 0 for none. Set once, before the app runs.
+     *
+     * @param maxArrayBytes the largest array the app may allocate, in bytes
+     * @param maxThreads    how many threads the app may have alive at once
+     */
+    public void useLimits(long maxArrayBytes, int maxThreads) {
+        this.maxArrayBytes = maxArrayBytes;
+        threads.maxThreads(maxThreads);
+    }
+
+    long maxArrayBytes() {
+        return maxArrayBytes;
+    }
+
+    /** The switch that stops the app's code: one of its calls, or all of it. */
+    public io.vaas.guard.KillSwitch killSwitch() {
+        return killSwitch;
     }
 
     NetAllowlist netAllowlist() {
@@ -330,6 +353,9 @@ public final class AppContext {
      */
     public void close(long hookMillis) {
         hooks.runAll(hookMillis);
+        // After the hooks (which are the app's code too): from here on, every thread of the app stops at its next
+        // guard, whether it heeds interrupts or not.
+        killSwitch.stopApp("it is being unloaded");
         threads.stop();
         deleteFilesOnStop();
         if (drivers != null) {

@@ -33,6 +33,9 @@ public final class AppThreads {
     private final AtomicInteger timers = new AtomicInteger();
     private final Thread.UncaughtExceptionHandler handler = this::uncaught;
     private volatile ForkJoinPool commonPool;
+    private volatile int maxThreads;
+    /** How long unloading waits, in all, for the app's threads to end once stopped. */
+    private static final long STOP_WAIT_MS = 2000;
 
     AppThreads(AppContext context) {
         this.context = context;
@@ -51,6 +54,15 @@ public final class AppThreads {
     void adopt(Thread t) {
         if (t.getState() != Thread.State.NEW || threads.contains(t)) {
             return;
+        }
+        int max = maxThreads;
+        if (max > 0) {
+            int alive = aliveCount();
+            if (alive >= max) {
+                // As the JVM itself says when it cannot make a thread: code that copes with that copes with this.
+                throw new OutOfMemoryError("app '" + context.app() + "' may have at most " + max + " threads alive "
+                        + "(limits.maxThreads) and has " + alive + "; thread '" + t.getName() + "' not started");
+            }
         }
         if (!t.getName().startsWith(prefix)) {
             t.setName(prefix + t.getName());
@@ -73,6 +85,27 @@ public final class AppThreads {
             }
         }
         return false;
+    }
+
+    void maxThreads(int max) {
+        this.maxThreads = max;
+    }
+
+    private int aliveCount() {
+        int n = 0;
+        synchronized (threads) {
+            for (Thread t : threads) {
+                if (t.isAlive()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Whether {@code t} is a thread the app started (directly, or through an executor of its own). */
+    boolean owns(Thread t) {
+        return threads.contains(t);
     }
 
     /** Remembers an executor or timer the app made, to stop it at unload. */
@@ -129,6 +162,13 @@ public final class AppThreads {
         return name.startsWith(prefix) ? name : prefix + name;
     }
 
+    /** The app's threads that had not ended when unloading stopped waiting for them. */
+    public List<Thread> stuck() {
+        return stuck;
+    }
+
+    private volatile List<Thread> stuck = List.of();
+
     /** How many threads the app has started, in all. */
     public int startedCount() {
         return started.get();
@@ -180,10 +220,30 @@ public final class AppThreads {
         List<Thread> alive = live();
         alive.remove(self);
         alive.forEach(Thread::interrupt);
-        if (!alive.isEmpty()) {
-            LOG.info("app '{}': interrupted {} thread(s) still running at unload: {}", context.app(), alive.size(),
-                    alive.stream().map(Thread::getName).toList());
+        long deadline = System.nanoTime() + STOP_WAIT_MS * 1_000_000L;
+        List<Thread> stuck = new ArrayList<>();
+        for (Thread t : alive) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(java.time.Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                stuck.add(t);
+            }
         }
+        if (!alive.isEmpty()) {
+            LOG.info("app '{}': stopped {} thread(s) still running at unload", context.app(), alive.size() - stuck.size());
+        }
+        if (!stuck.isEmpty()) {
+            LOG.warn("app '{}': {} thread(s) did not stop at unload and keep its classes loaded (blocked outside the "
+                    + "app's code, in native I/O or a JDK wait that ignores interrupts): {}", context.app(), stuck.size(),
+                    stuck.stream().map(t -> t.getName() + " (" + t.getState() + ")").toList());
+        }
+        this.stuck = List.copyOf(stuck);
     }
 
     private void uncaught(Thread t, Throwable e) {
