@@ -113,7 +113,9 @@ class RunawayTest {
 
     @Test
     void aDeadlineStopsLoopsThatNeitherEndNorLetGo(@TempDir Path dir) throws Exception {
+        WeakReference<ClassLoader> loader;
         try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 200}")) {
+            loader = new WeakReference<>(vaas.instance("runaway").loader());
             for (String route : List.of("spin", "swallow", "recurseForever", "sleep")) {
                 VaasCallException e = stopped(vaas, route, null);
                 assertThat(e.status()).as(route).isEqualTo(504);
@@ -123,6 +125,27 @@ class RunawayTest {
                 // The app itself goes on.
                 assertThat(vaas.rpc("runaway.count", 1000)).isEqualTo(499500L);
             }
+        }
+        assertThat(collected(List.of(loader))).isTrue();
+    }
+
+    static boolean collected(List<WeakReference<ClassLoader>> loaders) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            System.gc();
+            Thread.sleep(20);
+        } while (loaders.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline);
+        return loaders.stream().allMatch(r -> r.get() == null);
+    }
+
+    @Test
+    void anAppUndeployedAfterACancelledCallIsCollectedWhileTheContainerRuns(@TempDir Path dir) throws Exception {
+        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 100}")) {
+            WeakReference<ClassLoader> loader = new WeakReference<>(vaas.instance("runaway").loader());
+            assertThat(stopped(vaas, "spin", null).code()).isEqualTo("timeout");
+            vaas.undeploy("runaway");
+            assertThat(collected(List.of(loader))).isTrue();
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
         }
     }
 
@@ -148,11 +171,13 @@ class RunawayTest {
 
     @Test
     void budgetsOfCpuAndAllocationStopTheCall(@TempDir Path dir) throws Exception {
-        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 20000, \"limits\": {\"cpuMsPerCall\": 150, \"allocMbPerCall\": 64}}")) {
+        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 20000, \"limits\": {\"cpuMsPerCall\": 150}}")) {
             VaasCallException cpu = stopped(vaas, "burn", null);
             assertThat(cpu.code()).isEqualTo("cpu_limit");
             assertThat(cpu.getMessage()).contains("route 'burn' was stopped: its limits.cpuMsPerCall of 150 ms was "
                     + "reached (used ").contains("ms of CPU)");
+        }
+        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 20000, \"limits\": {\"allocMbPerCall\": 64}}")) {
             VaasCallException alloc = stopped(vaas, "allocate", null);
             assertThat(alloc.code()).isEqualTo("alloc_limit");
             assertThat(alloc.getMessage()).contains("its limits.allocMbPerCall of 64 MiB was reached (allocated ");
@@ -192,12 +217,15 @@ class RunawayTest {
 
     @Test
     void aParallelStreamThatSpinsIsStoppedOnEveryThread(@TempDir Path dir) throws Exception {
+        WeakReference<ClassLoader> loader;
         try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 300}")) {
+            loader = new WeakReference<>(vaas.instance("runaway").loader());
             VaasCallException e = stopped(vaas, "parallel", null);
             assertThat(e.code()).isEqualTo("timeout");
             // The JVM's common pool ran the app's lambdas: they stop too.
             assertThat(ForkJoinPool.commonPool().awaitQuiescence(10, TimeUnit.SECONDS)).isTrue();
         }
+        assertThat(collected(List.of(loader))).isTrue();
     }
 
     @Test
@@ -219,11 +247,6 @@ class RunawayTest {
             assertThat(t.isAlive()).as(t.getName()).isFalse();
         }
         left.clear();   // a Thread, even ended, holds its context class loader
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        do {
-            System.gc();
-            Thread.sleep(20);
-        } while (loaders.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline);
-        assertThat(loaders.stream().filter(r -> r.get() != null).count()).isZero();
+        assertThat(collected(loaders)).isTrue();
     }
 }

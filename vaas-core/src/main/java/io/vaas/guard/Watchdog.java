@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.locks.LockSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Samples the running calls of one container about every 10 ms and cancels those past their deadline, CPU time or
- * allocation budget. Idle apps cost it nothing: it looks only at calls in progress, and sleeps while there are none.
+ * allocation budget. Idle apps cost it nothing: it looks only at calls in progress.
  * CPU time and allocated bytes are the calling thread's ({@code com.sun.management.ThreadMXBean}), read in one batch
- * per sample; work an app hands to other threads is not counted against the call.
+ * per sample; work an app hands to other threads is not counted against the call. The sampler thread starts with the
+ * first call, wakes every 10 ms (or at the next deadline, if sooner) while calls run, and sleeps after a second
+ * without any until the next one begins.
  */
 public final class Watchdog implements AutoCloseable {
 
@@ -25,8 +28,16 @@ public final class Watchdog implements AutoCloseable {
     private final com.sun.management.ThreadMXBean threads;
     private final boolean cpuClock;
     private final boolean allocCounter;
-    private final Object wake = new Object();
     private volatile boolean closed;
+    /** Counts calls begun, so the sampler sees activity between its samples. */
+    private volatile int activity;
+    private int lastActivity;
+    private long lastBusyNanos = System.nanoTime();
+    /** Whether the sampler is parked until the next call. */
+    private volatile boolean dormant;
+    private static final long DORMANT_AFTER_NANOS = 1_000_000_000L;
+    /** The earliest deadline of the calls seen at the last sample. */
+    private volatile long nextDeadline = Long.MAX_VALUE;
     private volatile Thread sampler;
 
     public Watchdog() {
@@ -45,14 +56,13 @@ public final class Watchdog implements AutoCloseable {
     }
 
     void watch(RunningCall call) {
-        boolean wasIdle = calls.isEmpty();
         calls.add(call);
-        if (sampler == null) {
+        activity++;
+        Thread t = sampler;
+        if (t == null) {
             start();
-        } else if (wasIdle) {
-            synchronized (wake) {
-                wake.notifyAll();
-            }
+        } else if (dormant) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -81,12 +91,24 @@ public final class Watchdog implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                synchronized (wake) {
-                    while (calls.isEmpty() && tripped.isEmpty() && !closed) {
-                        wake.wait();
+                // Every period, idle or not (waking the sampler as each call begins would cost every call a thread
+                // switch), and sooner when a deadline falls before the period ends: deadlines are known in advance.
+                if (quiet()) {
+                    // No call for a while: sleep until the next one, so an idle container costs nothing.
+                    dormant = true;
+                    if (calls.isEmpty() && tripped.isEmpty()) {
+                        LockSupport.park(this);
                     }
+                    dormant = false;
+                    continue;
                 }
-                Thread.sleep(PERIOD_MS);
+                long period = PERIOD_MS * 1_000_000L;
+                long deadline = nextDeadline;
+                long wait = deadline == Long.MAX_VALUE ? period
+                        : Math.min(period, Math.max(0, deadline - System.nanoTime()));
+                if (wait > 0) {
+                    Thread.sleep(java.time.Duration.ofNanos(wait));
+                }
                 sample();
             } catch (InterruptedException e) {
                 if (closed) {
@@ -98,6 +120,18 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
+    /** Whether nothing has run for {@link #DORMANT_AFTER_NANOS}; notes what it saw for the next time. */
+    private boolean quiet() {
+        long now = System.nanoTime();
+        int seen = activity;
+        if (seen != lastActivity || !calls.isEmpty() || !tripped.isEmpty()) {
+            lastActivity = seen;
+            lastBusyNanos = now;
+            return false;
+        }
+        return now - lastBusyNanos > DORMANT_AFTER_NANOS;
+    }
+
     /** One look at every running call (public for tests and benchmarks; the sampler calls it every 10 ms). */
     public void sample() {
         List<RunningCall> now = new ArrayList<>(calls);
@@ -106,16 +140,32 @@ public final class Watchdog implements AutoCloseable {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = now.get(i).thread().threadId();
             }
-            long[] cpu = cpuClock ? threads.getThreadCpuTime(ids) : null;
-            long[] alloc = allocCounter ? threads.getThreadAllocatedBytes(ids) : null;
-            long nanos = System.nanoTime();
-            for (int i = 0; i < ids.length; i++) {
-                check(now.get(i), nanos, cpu == null ? -1 : cpu[i], alloc == null ? -1 : alloc[i]);
+            // The clocks cost a system call per thread: read them only when some call has a budget.
+            boolean cpuBudget = false;
+            boolean allocBudget = false;
+            for (RunningCall call : now) {
+                cpuBudget |= call.cpuLimitNanos() != Long.MAX_VALUE;
+                allocBudget |= call.allocLimitBytes() != Long.MAX_VALUE;
             }
+            long[] cpu = cpuClock && cpuBudget ? threads.getThreadCpuTime(ids) : null;
+            long[] alloc = allocCounter && allocBudget ? threads.getThreadAllocatedBytes(ids) : null;
+            long nanos = System.nanoTime();
+            long next = Long.MAX_VALUE;
+            for (int i = 0; i < ids.length; i++) {
+                RunningCall call = now.get(i);
+                check(call, nanos, cpu == null ? -1 : cpu[i], alloc == null ? -1 : alloc[i]);
+                if (call.cancelled() == null) {
+                    next = Math.min(next, call.deadlineNanos());
+                }
+            }
+            nextDeadline = next;
+        } else {
+            nextDeadline = Long.MAX_VALUE;
         }
         for (KillSwitch s : tripped) {
             s.resetIfQuiet();
-            if (!s.tripped()) {
+            // A stopped app's switch stays tripped for good; the watchdog lets it go with the app.
+            if (!s.tripped() || s.stopping()) {
                 tripped.remove(s);
             }
         }
@@ -125,9 +175,11 @@ public final class Watchdog implements AutoCloseable {
         if (call.cancelled() != null) {
             return;
         }
+        // First sight: the call began at most one period ago; what its thread used before is not its own.
         if (call.startCpuNanos < 0 && cpuNanos >= 0) {
-            // First sight: the call began at most one period ago; what its thread used before is not its own.
             call.startCpuNanos = Math.max(0, cpuNanos - (nanos - call.startNanos()));
+        }
+        if (call.startAllocBytes < 0 && allocBytes >= 0) {
             call.startAllocBytes = allocBytes;
         }
         if (nanos > call.deadlineNanos()) {
@@ -154,17 +206,17 @@ public final class Watchdog implements AutoCloseable {
         if (sampler == null) {
             start();
         }
-        synchronized (wake) {
-            wake.notifyAll();
-        }
     }
 
     @Override
     public void close() {
         closed = true;
+        calls.clear();
+        tripped.clear();
         Thread t = sampler;
         if (t != null) {
             t.interrupt();
+            LockSupport.unpark(t);
         }
     }
 }

@@ -212,6 +212,16 @@ final class ClassRewriter extends ClassVisitor {
         return new SiteRewriter(next, guards && hasCode);
     }
 
+    /** Whether a handler of {@code type} (internal name) can catch a {@code StackOverflowError}. */
+    static boolean catchesOverflow(String type) {
+        return CATCHES_OVERFLOW.contains(type);
+    }
+
+    /** Whether an array size pushed as this constant ({@code -1}: not a constant) needs no check. */
+    static boolean smallConstant(int constant) {
+        return constant >= 0 && constant <= SMALL_ARRAY;
+    }
+
     /** Emits one guard: the app's kill switch, checked. */
     private void emitGuard(MethodVisitor mv) {
         changed = true;
@@ -684,7 +694,7 @@ final class ClassRewriter extends ClassVisitor {
         public void visitTryCatchBlock(net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end,
                                        net.bytebuddy.jar.asm.Label handler, String type) {
             super.visitTryCatchBlock(start, end, handler, type);
-            if (type == null || CATCHES_OVERFLOW.contains(type)) {
+            if (type == null || catchesOverflow(type)) {
                 catchesOverflow = true;
             }
         }
@@ -782,7 +792,7 @@ final class ClassRewriter extends ClassVisitor {
 
         /** Before {@code new T[n]} whose {@code n} is not a small constant: the size check. */
         private void checkArray(int shift) {
-            if (guarded && (lastConstant < 0 || lastConstant > SMALL_ARRAY)) {
+            if (guarded && !smallConstant(lastConstant)) {
                 getDelegate().visitInsn(Opcodes.DUP);
                 getDelegate().visitLdcInsn(shift);
                 getDelegate().visitLdcInsn(Type.getObjectType(className));

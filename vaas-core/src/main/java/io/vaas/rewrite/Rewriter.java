@@ -94,10 +94,16 @@ public final class Rewriter {
         ClassReader reader;
         try {
             reader = new ClassReader(bytes);
-            // Runaway guards go into every class with code; a class without any (an interface, an annotation)
-            // still needs the pass only for what its constant pool names.
-            if (!hasCode(reader) && !needsPass(reader, policy)) {
-                return new Rewritten(bytes, List.of());
+            // The constant pool says whether a member reference needs the pass; the code, whether a guard does.
+            if (!needsPass(reader, policy)) {
+                if (!hasCode(reader)) {
+                    return new Rewritten(bytes, List.of());
+                }
+                if (!GuardScan.needsGuards(reader)) {
+                    // The walk of the code costs more than a cache hit: remember the verdict.
+                    cache.put(version, bytes, new Rewritten(new byte[0], List.of()));
+                    return new Rewritten(bytes, List.of());
+                }
             }
         } catch (RuntimeException e) {
             throw new RewriteException("class " + className + " is not a valid class file: " + e, e);

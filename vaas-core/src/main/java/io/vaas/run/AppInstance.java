@@ -41,6 +41,9 @@ public final class AppInstance {
     private static final int RETIRED = 1 << 30;
 
     private final AppConfig config;
+    /** The call budgets, the app's own over the host's defaults; 0 for none. */
+    private final long cpuMsPerCall;
+    private final long allocMbPerCall;
     private final AppSource source;
     private final ConfigOverrides overrides;
     private final Map<Class<?>, Object> appServices;
@@ -55,6 +58,9 @@ public final class AppInstance {
     private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
                         HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
+        io.vaas.Limits limits = settings.limits().overlay(config.limits());
+        this.cpuMsPerCall = limits.cpuMsPerCall();
+        this.allocMbPerCall = limits.allocMbPerCall();
         this.source = source;
         this.overrides = overrides;
         this.appServices = appServices;
@@ -332,9 +338,8 @@ public final class AppInstance {
 
     /** Starts watching a call of {@code route} on this thread: its deadline and budgets. */
     private RunningCall begin(Route route) {
-        io.vaas.Limits limits = settings.limits().overlay(config.limits());
-        return RunningCall.begin(context.killSwitch(), route.name(), config.timeoutMs(), limits.cpuMsPerCall(),
-                limits.allocMbPerCall(), settings.watchdog());
+        return RunningCall.begin(context.killSwitch(), route.name(), config.timeoutMs(), cpuMsPerCall, allocMbPerCall,
+                settings.watchdog());
     }
 
     private static void end(RunningCall call) {

@@ -40,6 +40,40 @@ final class BenchApps {
         }
     }
 
+    /** The libraries app as a folder (its classes, {@code vaas.json} and {@code lib/*.jar}). */
+    static Path librariesFolder() {
+        Path folder = helloJar().getParent().resolveSibling("../libraries-app/target/classes").normalize();
+        if (!Files.isRegularFile(folder.resolve("vaas.json"))) {
+            throw new IllegalStateException(folder + " holds no built libraries app; build the example apps first");
+        }
+        return folder;
+    }
+
+    /**
+     * A plain class loader for an app folder, not rewritten: its classes and {@code lib/*.jar} first, then the JDK;
+     * only the guest API comes from the host, as in the container.
+     */
+    static ClassLoader plainLoader(Path appFolder) throws java.io.IOException {
+        java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+        urls.add(appFolder.toUri().toURL());
+        try (var libs = Files.list(appFolder.resolve("lib"))) {
+            for (Path jar : libs.sorted().toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+        }
+        ClassLoader host = BenchApps.class.getClassLoader();
+        ClassLoader apiOnly = new ClassLoader("api-only", ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.startsWith("io.vaas.api.")) {
+                    return host.loadClass(name);
+                }
+                throw new ClassNotFoundException(name);
+            }
+        };
+        return new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new), apiOnly);
+    }
+
     private static Path require(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist; build the example apps first");
