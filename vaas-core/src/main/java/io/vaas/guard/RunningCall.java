@@ -66,7 +66,7 @@ public final class RunningCall {
     /** Ends the call: the thread's previous call (if it was nested) is current again. */
     public void end() {
         if (watchdog != null) {
-            watchdog.unwatch(this);
+            watchdog.unwatch(this, outer != null && outer.watchdog == watchdog ? outer : null);
         }
         if (outer == null) {
             CURRENT.remove();

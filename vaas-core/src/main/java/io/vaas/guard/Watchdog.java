@@ -23,15 +23,17 @@ public final class Watchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
     private static final long PERIOD_MS = 10;
 
-    private final Set<RunningCall> calls = ConcurrentHashMap.newKeySet();
+    /**
+     * One slot per thread that has made calls here: a call in progress is a volatile write into its thread's slot,
+     * not an insertion into a shared set, so calls on many threads do not contend. Slots of ended threads go.
+     */
+    private final Set<Slot> slots = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Slot> slot = new ThreadLocal<>();
     private final Set<KillSwitch> tripped = ConcurrentHashMap.newKeySet();
     private final com.sun.management.ThreadMXBean threads;
     private final boolean cpuClock;
     private final boolean allocCounter;
     private volatile boolean closed;
-    /** Counts calls begun, so the sampler sees activity between its samples. */
-    private volatile int activity;
-    private int lastActivity;
     private long lastBusyNanos = System.nanoTime();
     /** Whether the sampler is parked until the next call. */
     private volatile boolean dormant;
@@ -55,9 +57,27 @@ public final class Watchdog implements AutoCloseable {
         this.allocCounter = alloc;
     }
 
+    /** The call slot of one thread. */
+    private static final class Slot {
+        final Thread thread;
+        volatile RunningCall call;
+        /** Set by each call, cleared by the sampler: whether the thread made a call since the last look. */
+        volatile boolean used;
+
+        Slot(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
     void watch(RunningCall call) {
-        calls.add(call);
-        activity++;
+        Slot s = slot.get();
+        if (s == null) {
+            s = new Slot(Thread.currentThread());
+            slot.set(s);
+            slots.add(s);
+        }
+        s.call = call;
+        s.used = true;
         Thread t = sampler;
         if (t == null) {
             start();
@@ -66,13 +86,23 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
-    void unwatch(RunningCall call) {
-        calls.remove(call);
+    /** Ends the watch of {@code call}; the thread's enclosing call of this container, if any, is watched again. */
+    void unwatch(RunningCall call, RunningCall outer) {
+        Slot s = slot.get();
+        if (s != null && s.call == call) {
+            s.call = outer;
+        }
     }
 
     /** How many calls are being watched now. */
     public int watching() {
-        return calls.size();
+        int n = 0;
+        for (Slot s : slots) {
+            if (s.call != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private synchronized void start() {
@@ -96,7 +126,7 @@ public final class Watchdog implements AutoCloseable {
                 if (quiet()) {
                     // No call for a while: sleep until the next one, so an idle container costs nothing.
                     dormant = true;
-                    if (calls.isEmpty() && tripped.isEmpty()) {
+                    if (watching() == 0 && tripped.isEmpty()) {
                         LockSupport.park(this);
                     }
                     dormant = false;
@@ -123,9 +153,14 @@ public final class Watchdog implements AutoCloseable {
     /** Whether nothing has run for {@link #DORMANT_AFTER_NANOS}; notes what it saw for the next time. */
     private boolean quiet() {
         long now = System.nanoTime();
-        int seen = activity;
-        if (seen != lastActivity || !calls.isEmpty() || !tripped.isEmpty()) {
-            lastActivity = seen;
+        boolean busy = !tripped.isEmpty();
+        for (Slot s : slots) {
+            if (s.used || s.call != null) {
+                s.used = false;
+                busy = true;
+            }
+        }
+        if (busy) {
             lastBusyNanos = now;
             return false;
         }
@@ -134,7 +169,15 @@ public final class Watchdog implements AutoCloseable {
 
     /** One look at every running call (public for tests and benchmarks; the sampler calls it every 10 ms). */
     public void sample() {
-        List<RunningCall> now = new ArrayList<>(calls);
+        List<RunningCall> now = new ArrayList<>();
+        for (Slot s : slots) {
+            RunningCall c = s.call;
+            if (c != null) {
+                now.add(c);
+            } else if (!s.thread.isAlive()) {
+                slots.remove(s);
+            }
+        }
         if (!now.isEmpty()) {
             long[] ids = new long[now.size()];
             for (int i = 0; i < ids.length; i++) {
@@ -211,7 +254,7 @@ public final class Watchdog implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        calls.clear();
+        slots.clear();
         tripped.clear();
         Thread t = sampler;
         if (t != null) {
