@@ -38,6 +38,7 @@ public final class WatchdogCost {
             }
             Thread sampler = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("vaas-watchdog")).findFirst().orElseThrow();
+            Thread.sleep(2000);   // the sampler goes dormant a second after the last call
             double idle = cpuPerSecond(threads, sampler, seconds);
             System.out.printf("%d idle apps: the watchdog used %.3f ms of CPU per second (%.3f %% of a core)%n",
                     apps, idle, idle / 10);
