@@ -173,6 +173,12 @@ class LifecycleTest {
                     sched.schedule(() -> { }, 1, TimeUnit.HOURS);        // a task pending for an hour
                     CompletableFuture.supplyAsync(() -> 1).get();        // the app's common pool
                     new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }).start();
+                    new java.util.Timer().schedule(new java.util.TimerTask() {   // a timer task due in an hour
+                        @Override public void run() { }
+                    }, 3_600_000L);
+                    CompletableFuture.runAsync(() -> {                         // a chain still waiting to go on
+                        try { Thread.sleep(60_000); } catch (InterruptedException e) { }
+                    }).thenRun(() -> { });
                     return "busy";
                 }
             }
