@@ -53,6 +53,11 @@ public final class Vaas implements AutoCloseable {
     private static final ObjectMapper HOST_JSON = JsonMapper.builder().build();
 
     private final HostSettings settings;
+    /** How often apps are checked for idle unload. */
+    private static final long IDLE_CHECK_MS = 100;
+    private volatile java.util.concurrent.ScheduledExecutorService idleChecker;
+    /** Apps unloaded for being idle, by name: what loading them again takes, none of their classes. */
+    private final Map<String, AppInstance.Recipe> dormant = new java.util.concurrent.ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
     private final List<AppLoadException> deployFailures = new CopyOnWriteArrayList<>();
     private final Object deployLock = new Object();
@@ -91,12 +96,16 @@ public final class Vaas implements AutoCloseable {
                 throw new IllegalStateException("this Vaas is closed; build a new one");
             }
             AppInstance existing = apps.get(loaded.name());
-            if (!replace && existing != null) {
+            AppInstance.Recipe sleeping = dormant.get(loaded.name());
+            if (!replace && (existing != null || sleeping != null)) {
                 loaded.retire();
                 throw new AppLoadException(loaded.name(), spec.source().location(), "an app of this name is already "
-                        + "deployed from " + existing.location() + "; give one of them another \"name\"");
+                        + "deployed from " + (existing != null ? existing.location() : sleeping.source().location())
+                        + "; give one of them another \"name\"");
             }
             previous = apps.put(loaded.name(), loaded);
+            dormant.remove(loaded.name());
+            watchIdle(loaded);
         }
         if (previous != null) {
             previous.retire();
@@ -126,11 +135,16 @@ public final class Vaas implements AutoCloseable {
      */
     public boolean undeploy(String name) {
         AppInstance removed;
+        boolean wasDormant;
         synchronized (deployLock) {
             removed = apps.remove(name);
+            wasDormant = dormant.remove(name) != null;
         }
         if (removed == null) {
-            return false;
+            if (wasDormant) {
+                LOG.info("undeployed app '{}' (it was unloaded while idle)", name);
+            }
+            return wasDormant;
         }
         removed.retire();
         LOG.info("undeployed app '{}'", name);
@@ -139,7 +153,9 @@ public final class Vaas implements AutoCloseable {
 
     /** The names of the deployed apps, sorted. */
     public Set<String> apps() {
-        return new TreeSet<>(apps.keySet());
+        Set<String> names = new TreeSet<>(apps.keySet());
+        names.addAll(dormant.keySet());
+        return names;
     }
 
     /** A handle on the deployed app {@code name}, if there is one. */
@@ -243,15 +259,92 @@ public final class Vaas implements AutoCloseable {
     AppInstance instance(String name) {
         AppInstance instance = apps.get(name);
         if (instance == null) {
-            throw noSuchApp(name);
+            return dormant.containsKey(name) ? wake(name) : throwNoSuchApp(name);
         }
         return instance;
+    }
+
+    private AppInstance throwNoSuchApp(String name) {
+        throw noSuchApp(name);
     }
 
     /** The instance to call: the deployed one, restarted first if it called {@code System.exit}. */
     private AppInstance live(String name) {
         AppInstance instance = instance(name);
         return instance.exited() ? restart(instance) : instance;
+    }
+
+    /** Unloads the apps idle past their {@code idleUnloadMs}; runs every {@link #IDLE_CHECK_MS}. */
+    private void unloadIdleApps() {
+        List<AppInstance> idle = new ArrayList<>();
+        synchronized (deployLock) {
+            for (AppInstance instance : apps.values()) {
+                if (instance.retireIfIdle()) {
+                    idle.add(instance);
+                }
+            }
+            for (AppInstance instance : idle) {
+                apps.remove(instance.name());
+                dormant.put(instance.name(), instance.recipe());
+            }
+        }
+        for (AppInstance instance : idle) {
+            try {
+                instance.releaseRetired();
+                LOG.info("unloaded app '{}' after {} ms without calls; its next call loads it again",
+                        instance.name(), instance.config().idleUnloadMs());
+            } catch (RuntimeException e) {
+                LOG.warn("idle unload of app '{}' failed: {}", instance.name(), e.toString());
+            }
+        }
+    }
+
+    /** Loads an app unloaded for being idle, for a call. */
+    private AppInstance wake(String name) {
+        synchronized (deployLock) {
+            AppInstance current = apps.get(name);
+            if (current != null) {
+                return current;
+            }
+            AppInstance.Recipe recipe = dormant.get(name);
+            if (recipe == null || closed) {
+                throw noSuchApp(name);
+            }
+            AppInstance fresh;
+            try {
+                fresh = recipe.load(settings);
+            } catch (AppLoadException e) {
+                throw new VaasCallException(name, null, 503, "reload_failed", "app '" + name + "' was unloaded while "
+                        + "idle and could not be loaded again: " + e.getMessage(), e);
+            }
+            dormant.remove(name);
+            apps.put(name, fresh);
+            LOG.info("loaded app '{}' again for a call after its idle unload", name);
+            return fresh;
+        }
+    }
+
+    /** Whether app {@code name} is deployed but unloaded for being idle (its next call loads it). */
+    boolean dormant(String name) {
+        return dormant.containsKey(name);
+    }
+
+    /** Starts the idle check when the first app that unloads when idle is deployed. */
+    private void watchIdle(AppInstance instance) {
+        if (instance.config().idleUnloadMs() > 0 && idleChecker == null) {
+            synchronized (deployLock) {
+                if (idleChecker == null && !closed) {
+                    idleChecker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = Thread.ofPlatform().daemon().name("vaas-idle-unload")
+                                .inheritInheritableThreadLocals(false).unstarted(r);
+                        t.setContextClassLoader(Vaas.class.getClassLoader());
+                        return t;
+                    });
+                    idleChecker.scheduleWithFixedDelay(this::unloadIdleApps, IDLE_CHECK_MS, IDLE_CHECK_MS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
+        }
     }
 
     private AppInstance restart(AppInstance exited) {
@@ -309,6 +402,10 @@ public final class Vaas implements AutoCloseable {
             all = new ArrayList<>(apps.values());
             apps.clear();
         }
+        if (idleChecker != null) {
+            idleChecker.shutdownNow();
+        }
+        dormant.clear();
         all.forEach(AppInstance::retire);
         if (!all.isEmpty()) {
             LOG.info("closed: unloaded {} app(s)", all.size());

@@ -41,6 +41,7 @@ public final class AppInstance {
     private static final int RETIRED = 1 << 30;
 
     private final AppConfig config;
+    private final WorkerPool pool;
     /** The call budgets, the app's own over the host's defaults; 0 for none. */
     private final long cpuMsPerCall;
     private final long allocMbPerCall;
@@ -54,10 +55,12 @@ public final class AppInstance {
     private final JsonCodec codec;
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
+    private volatile long lastCallEnded = System.nanoTime();
 
     private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
                         HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
+        this.pool = new WorkerPool(config.name(), config.workers(), config.queue(), config.prewarm());
         io.vaas.Limits limits = settings.limits().overlay(config.limits());
         this.cpuMsPerCall = limits.cpuMsPerCall();
         this.allocMbPerCall = limits.allocMbPerCall();
@@ -255,9 +258,51 @@ public final class AppInstance {
 
     /** Ends a call admitted by {@link #tryEnter}. */
     public void exit() {
+        lastCallEnded = System.nanoTime();
         if (state.decrementAndGet() == RETIRED) {
             release();
         }
+    }
+
+    /**
+     * Stops admitting calls if the app has had none for its {@code idleUnloadMs} and none is in flight; then
+     * {@link #release} it. The container keeps its {@link #recipe()} to load it again on its next call.
+     *
+     * @return whether it was retired
+     */
+    public boolean retireIfIdle() {
+        long idleMs = config.idleUnloadMs();
+        if (idleMs <= 0 || System.nanoTime() - lastCallEnded < idleMs * 1_000_000L) {
+            return false;
+        }
+        return state.compareAndSet(0, RETIRED);
+    }
+
+    /** Unloads an instance {@link #retireIfIdle} retired. */
+    public void releaseRetired() {
+        release();
+    }
+
+    /**
+     * What loading this app again takes, and nothing of the loaded app: how the container remembers an app it
+     * unloaded for being idle without keeping its classes.
+     */
+    public record Recipe(AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> services, String name) {
+
+        /** Loads the app from its recipe. */
+        public AppInstance load(HostSettings settings) {
+            return AppInstance.load(source, overrides, services, settings);
+        }
+    }
+
+    /** See {@link Recipe}. */
+    public Recipe recipe() {
+        return new Recipe(source, overrides, appServices, name());
+    }
+
+    /** Worker threads alive now. */
+    public int workersAlive() {
+        return pool.alive();
     }
 
     /** Stops admitting calls; the app is released when the calls in flight have finished. */
@@ -282,6 +327,7 @@ public final class AppInstance {
         } catch (RuntimeException e) {
             LOG.warn("app '{}': releasing its threads, hooks and drivers failed: {}", name(), e.toString());
         }
+        pool.shutdown();
         try {
             loader.classPath().close();
         } catch (IOException e) {
@@ -296,6 +342,10 @@ public final class AppInstance {
      * @throws VaasCallException if the route is unknown, the argument does not bind or the guest throws
      */
     public Object rpc(String routeName, Object argument) {
+        return pool.call(routeName, () -> rpcHere(routeName, argument));
+    }
+
+    private Object rpcHere(String routeName, Object argument) {
         Route route = routes.rpc(routeName);
         if (route == null) {
             throw Failures.of(name(), routeName, 404, "no_such_route", "app '" + name() + "' has no RPC route '"
@@ -391,6 +441,14 @@ public final class AppInstance {
      * failure becomes an error response that names the app and route.
      */
     public HttpResponse http(HttpRequest request) {
+        try {
+            return pool.call(request.method() + " " + request.path(), () -> httpHere(request));
+        } catch (VaasCallException e) {
+            return Failures.toResponse(e);
+        }
+    }
+
+    private HttpResponse httpHere(HttpRequest request) {
         RouteTable.HttpMatch match = routes.match(request.method(), request.path());
         if (match instanceof RouteTable.MethodNotAllowed(var allowed)) {
             return Failures.toResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
