@@ -22,9 +22,7 @@ import java.util.Map;
  *                     {@code @VaasServer}"
  * @param env          environment variables granted to the app
  * @param properties   system properties the app sees
- * @param workers      worker threads serving the app's calls (1–1024; default 4), made as calls need them
- * @param queue        calls that may wait for a worker (0–100000; default 256); past that a call is refused (503)
- * @param prewarm      whether the workers are started at deploy rather than by the first calls (default false)
+ * @param workers      worker threads serving the app's calls (1–1024; default 4)
  * @param timeoutMs    the deadline of one call in milliseconds (default 30000)
  * @param idleUnloadMs unload the app after this long without calls; 0 means never (the default)
  * @param permissions  permission groups the app asks for, such as {@code "files:read"}
@@ -32,8 +30,7 @@ import java.util.Map;
  * @param hosts        HTTP host names that route to this app
  */
 public record AppConfig(String name, String version, List<String> entry, Map<String, String> env,
-                        Map<String, String> properties, int workers, int queue, boolean prewarm, long timeoutMs,
-                        long idleUnloadMs,
+                        Map<String, String> properties, int workers, long timeoutMs, long idleUnloadMs,
                         List<String> permissions, Limits limits, List<String> hosts) {
 
     /** Copies the collections so the record is immutable. */

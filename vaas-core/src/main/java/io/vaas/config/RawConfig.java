@@ -12,26 +12,24 @@ import java.util.Map;
  * {@link AppConfigReader#resolve} fills in defaults and validates.
  */
 record RawConfig(String name, String version, List<String> entry, Map<String, String> env,
-                 Map<String, String> properties, Integer workers, Integer queue, Boolean prewarm, Long timeoutMs,
-                 Long idleUnloadMs, List<String> permissions, Limits limits, List<String> hosts) {
+                 Map<String, String> properties, Integer workers, Long timeoutMs, Long idleUnloadMs,
+                 List<String> permissions, Limits limits, List<String> hosts) {
 
-    static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-            null);
+    static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null);
 
     /** Set fields of {@code over} win; maps are merged key by key; lists are replaced. */
     RawConfig overlay(RawConfig over) {
         return new RawConfig(
                 pick(over.name, name), pick(over.version, version), pick(over.entry, entry),
                 merge(env, over.env), merge(properties, over.properties),
-                pick(over.workers, workers), pick(over.queue, queue), pick(over.prewarm, prewarm),
-                pick(over.timeoutMs, timeoutMs), pick(over.idleUnloadMs, idleUnloadMs),
+                pick(over.workers, workers), pick(over.timeoutMs, timeoutMs), pick(over.idleUnloadMs, idleUnloadMs),
                 pick(over.permissions, permissions),
                 limits == null ? over.limits : limits.overlay(over.limits),
                 pick(over.hosts, hosts));
     }
 
     RawConfig withName(String newName) {
-        return new RawConfig(newName, version, entry, env, properties, workers, queue, prewarm, timeoutMs, idleUnloadMs,
+        return new RawConfig(newName, version, entry, env, properties, workers, timeoutMs, idleUnloadMs,
                 permissions, limits, hosts);
     }
 
@@ -39,7 +37,7 @@ record RawConfig(String name, String version, List<String> entry, Map<String, St
         List<String> perms = new ArrayList<>(permissions == null ? List.of() : permissions);
         morePermissions.stream().filter(p -> !perms.contains(p)).forEach(perms::add);
         return new RawConfig(name, version, entry, merge(env, moreEnv), merge(properties, moreProperties),
-                workers, queue, prewarm, timeoutMs, idleUnloadMs, perms, limits, hosts);
+                workers, timeoutMs, idleUnloadMs, perms, limits, hosts);
     }
 
     private static <T> T pick(T preferred, T fallback) {

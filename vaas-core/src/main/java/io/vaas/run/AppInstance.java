@@ -41,7 +41,6 @@ public final class AppInstance {
     private static final int RETIRED = 1 << 30;
 
     private final AppConfig config;
-    private final WorkerPool pool;
     /** The call budgets, the app's own over the host's defaults; 0 for none. */
     private final long cpuMsPerCall;
     private final long allocMbPerCall;
@@ -60,7 +59,6 @@ public final class AppInstance {
     private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
                         HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
-        this.pool = new WorkerPool(config.name(), config.workers(), config.queue(), config.prewarm());
         io.vaas.Limits limits = settings.limits().overlay(config.limits());
         this.cpuMsPerCall = limits.cpuMsPerCall();
         this.allocMbPerCall = limits.allocMbPerCall();
@@ -300,10 +298,6 @@ public final class AppInstance {
         return new Recipe(source, overrides, appServices, name());
     }
 
-    /** Worker threads alive now. */
-    public int workersAlive() {
-        return pool.alive();
-    }
 
     /** Stops admitting calls; the app is released when the calls in flight have finished. */
     public void retire() {
@@ -327,7 +321,6 @@ public final class AppInstance {
         } catch (RuntimeException e) {
             LOG.warn("app '{}': releasing its threads, hooks and drivers failed: {}", name(), e.toString());
         }
-        pool.shutdown();
         try {
             loader.classPath().close();
         } catch (IOException e) {
@@ -342,10 +335,6 @@ public final class AppInstance {
      * @throws VaasCallException if the route is unknown, the argument does not bind or the guest throws
      */
     public Object rpc(String routeName, Object argument) {
-        return pool.call(routeName, () -> rpcHere(routeName, argument));
-    }
-
-    private Object rpcHere(String routeName, Object argument) {
         Route route = routes.rpc(routeName);
         if (route == null) {
             throw Failures.of(name(), routeName, 404, "no_such_route", "app '" + name() + "' has no RPC route '"
@@ -441,14 +430,6 @@ public final class AppInstance {
      * failure becomes an error response that names the app and route.
      */
     public HttpResponse http(HttpRequest request) {
-        try {
-            return pool.call(request.method() + " " + request.path(), () -> httpHere(request));
-        } catch (VaasCallException e) {
-            return Failures.toResponse(e);
-        }
-    }
-
-    private HttpResponse httpHere(HttpRequest request) {
         RouteTable.HttpMatch match = routes.match(request.method(), request.path());
         if (match instanceof RouteTable.MethodNotAllowed(var allowed)) {
             return Failures.toResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
