@@ -282,6 +282,16 @@ public final class Rules {
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/util/Properties;)Ljava/sql/Connection;", JDBC);
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
 
+        // Thread locals on threads the app does not own are kept by the app, and go with it.
+        String locals = SUPPORT_PACKAGE + "VirtualThreadLocals";
+        for (String owner : List.of("java/lang/ThreadLocal", "java/lang/InheritableThreadLocal")) {
+            t.instanceCallAs(owner, "java/lang/ThreadLocal", "get", "()Ljava/lang/Object;", locals);
+            t.instanceCallAs(owner, "java/lang/ThreadLocal", "set", "(Ljava/lang/Object;)V", locals);
+            t.instanceCallAs(owner, "java/lang/ThreadLocal", "remove", "()V", locals);
+        }
+        t.staticCall("java/lang/ThreadLocal", "withInitial", "(Ljava/util/function/Supplier;)Ljava/lang/ThreadLocal;",
+                locals);
+
         fileRules(t);
         netRules(t);
 

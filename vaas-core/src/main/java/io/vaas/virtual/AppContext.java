@@ -43,6 +43,7 @@ public final class AppContext {
     private volatile NetAllowlist netAllowlist = NetAllowlist.ANY;
     private final io.vaas.guard.KillSwitch killSwitch;
     private volatile long maxArrayBytes;
+    private volatile AppThreadLocals threadLocals;
 
     private volatile Locale locale;
     private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
@@ -212,6 +213,21 @@ public final class AppContext {
 
     long maxArrayBytes() {
         return maxArrayBytes;
+    }
+
+    /** The app's thread-local values on threads it does not own, made on first use. */
+    AppThreadLocals threadLocals() {
+        AppThreadLocals t = threadLocals;
+        if (t == null) {
+            synchronized (this) {
+                t = threadLocals;
+                if (t == null) {
+                    t = new AppThreadLocals();
+                    threadLocals = t;
+                }
+            }
+        }
+        return t;
     }
 
     /** The switch that stops the app's code: one of its calls, or all of it. */
