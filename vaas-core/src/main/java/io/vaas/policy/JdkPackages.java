@@ -19,8 +19,19 @@ public final class JdkPackages {
     /** Whether the class {@code internalName} ({@code java/lang/System}) is in one of them; arrays are not. */
     public static boolean containsClass(String internalName) {
         int slash = internalName.lastIndexOf('/');
-        return slash > 0 && !internalName.startsWith("[")
-                && PACKAGES.contains(internalName.substring(0, slash).replace('/', '.'));
+        // Asked for every member reference the rewriter checks: one substring, no translation of separators.
+        return slash > 0 && internalName.charAt(0) != '[' && INTERNAL.contains(internalName.substring(0, slash));
+    }
+
+    /** The same packages in internal form ({@code java/lang}). */
+    private static final Set<String> INTERNAL = internal();
+
+    private static Set<String> internal() {
+        Set<String> out = new HashSet<>(PACKAGES.size() * 2);
+        for (String p : PACKAGES) {
+            out.add(p.replace('.', '/'));
+        }
+        return Set.copyOf(out);
     }
 
     private static Set<String> compute() {

@@ -146,6 +146,10 @@ final class ClassRewriter extends ClassVisitor {
         if (NOT_SUBCLASSED.contains(internalName)) {
             return true;
         }
+        Boolean known = MAY_NOT_EXTEND.get(internalName);
+        if (known != null) {
+            return known;
+        }
         if (!isJdkOwner(internalName)) {
             return false;
         }

@@ -93,7 +93,8 @@ public final class Rules {
 
     /** The rule for a member, or null. */
     public Rule find(String owner, String name, String desc) {
-        return byKey.get(key(owner, name, desc));
+        // Most references name an owner no rule is about: answer those without building a key.
+        return owners.contains(owner) ? byKey.get(key(owner, name, desc)) : null;
     }
 
     /** Whether any rule is about a member of {@code owner}. */
