@@ -65,6 +65,7 @@ public final class Vaas implements AutoCloseable {
 
     private Vaas(HostSettings settings) {
         this.settings = settings;
+        settings.router().bind(this::callFromApp);
     }
 
     /** A builder for a container. */
@@ -196,6 +197,49 @@ public final class Vaas implements AutoCloseable {
                 }
             }
             raceLostTooOften(app, attempt);
+        }
+    }
+
+    /** How deep a chain of calls between apps may go. */
+    static final int MAX_CALL_DEPTH = 8;
+
+    /**
+     * A call from app {@code caller} to {@code target} ({@code io.vaas.api.Rpc}): checked against the chain of calls
+     * it is made from (depth, cycles), run with what is left of the caller's deadline, and failed as the guest API
+     * says failures ({@link io.vaas.api.VaasException}).
+     */
+    private Object callFromApp(String caller, String target, Object argument, Class<?> resultType) {
+        int dot = target == null ? -1 : target.indexOf('.');
+        if (dot <= 0 || dot == target.length() - 1) {
+            throw new io.vaas.api.VaasException(400, "bad_target", "app '" + caller + "' called '" + target
+                    + "': a target is \"app.route\"");
+        }
+        String app = target.substring(0, dot);
+        String route = target.substring(dot + 1);
+        List<String> chain = new ArrayList<>();
+        boolean cycle = false;
+        for (io.vaas.guard.RunningCall c = io.vaas.guard.RunningCall.current(); c != null; c = c.outer()) {
+            chain.add(0, c.app() + "." + c.route());
+            cycle |= c.app().equals(app);
+        }
+        chain.add(target);
+        if (cycle) {
+            throw new io.vaas.api.VaasException(508, "call_cycle", "app '" + caller + "' called " + target
+                    + ", an app already in the chain of calls: " + String.join(" -> ", chain));
+        }
+        if (chain.size() > MAX_CALL_DEPTH) {
+            throw new io.vaas.api.VaasException(508, "too_deep", "app '" + caller + "' called " + target + ": chains "
+                    + "of calls between apps stop at " + MAX_CALL_DEPTH + ": " + String.join(" -> ", chain));
+        }
+        AppInstance from = instance(caller);
+        try {
+            Object result = call(app, route, from.toPlain(argument));
+            return resultType == null ? result : from.fromPlain(result, resultType);
+        } catch (VaasCallException e) {
+            throw new io.vaas.api.VaasException(e.status(), e.code(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new io.vaas.api.VaasException(400, "bad_value", "app '" + caller + "' called " + target + ": "
+                    + e.getMessage());
         }
     }
 
@@ -670,7 +714,7 @@ public final class Vaas implements AutoCloseable {
             HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard().with(substituted), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
-                    Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog());
+                    Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter());
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

@@ -13,6 +13,8 @@ public final class RunningCall {
     private final String route;
     private final Thread thread;
     private final RunningCall outer;
+    /** What set the deadline, for messages: {@code timeoutMs}, or the caller's deadline. */
+    private final String deadlineSource;
     private final long startNanos;
     private final long deadlineNanos;
     private final long timeoutMs;
@@ -24,8 +26,9 @@ public final class RunningCall {
     private volatile Trip cancelled;
     private Watchdog watchdog;
 
-    private RunningCall(KillSwitch killSwitch, String route, long timeoutMs, long cpuLimitMs, long allocLimitMb,
-                        RunningCall outer) {
+    private RunningCall(KillSwitch killSwitch, String route, long timeoutMs, String deadlineSource, long cpuLimitMs,
+                        long allocLimitMb, RunningCall outer) {
+        this.deadlineSource = deadlineSource;
         this.killSwitch = killSwitch;
         this.route = route;
         this.thread = Thread.currentThread();
@@ -49,7 +52,17 @@ public final class RunningCall {
      */
     public static RunningCall begin(KillSwitch killSwitch, String route, long timeoutMs, long cpuLimitMs,
                                     long allocLimitMb, Watchdog watchdog) {
-        RunningCall call = new RunningCall(killSwitch, route, timeoutMs, cpuLimitMs, allocLimitMb, CURRENT.get());
+        RunningCall outer = CURRENT.get();
+        String source = "timeoutMs";
+        if (outer != null && outer.deadlineNanos != Long.MAX_VALUE) {
+            // A call made from inside another call ends by the outer one's deadline at the latest.
+            long left = Math.max(1, (outer.deadlineNanos - System.nanoTime()) / 1_000_000L);
+            if (timeoutMs <= 0 || left < timeoutMs) {
+                timeoutMs = left;
+                source = "deadline of its caller, app '" + outer.killSwitch.app() + "' route '" + outer.route + "',";
+            }
+        }
+        RunningCall call = new RunningCall(killSwitch, route, timeoutMs, source, cpuLimitMs, allocLimitMb, outer);
         CURRENT.set(call);
         if (watchdog != null) {
             watchdog.watch(call);
@@ -107,6 +120,20 @@ public final class RunningCall {
 
     public String route() {
         return route;
+    }
+
+    /** The app this call runs in. */
+    public String app() {
+        return killSwitch.app();
+    }
+
+    /** The call this one was made from, on the same thread (an app calling another), or null. */
+    public RunningCall outer() {
+        return outer;
+    }
+
+    String deadlineSource() {
+        return deadlineSource;
     }
 
     public Thread thread() {

@@ -226,7 +226,7 @@ public final class Watchdog implements AutoCloseable {
             call.startAllocBytes = allocBytes;
         }
         if (nanos > call.deadlineNanos()) {
-            cancel(call, new Trip("timeout", "timeoutMs", call.timeoutMs() + " ms",
+            cancel(call, new Trip("timeout", call.deadlineSource(), call.timeoutMs() + " ms",
                     "ran " + (nanos - call.startNanos()) / 1_000_000 + " ms"));
         } else if (cpuNanos >= 0 && cpuNanos - call.startCpuNanos > call.cpuLimitNanos()) {
             cancel(call, new Trip("cpu_limit", "limits.cpuMsPerCall", call.cpuLimitNanos() / 1_000_000 + " ms",

@@ -23,7 +23,7 @@ public final class PolicyLibrary {
 
     /** The standard allowlist files, in the order they are read. */
     static final List<String> STANDARD_FILES = List.of("core.txt", "reflection.txt", "classloading.txt",
-            "threads.txt", "files.txt", "net.txt", "process.txt", "native.txt", "management.txt", "xml.txt");
+            "threads.txt", "files.txt", "net.txt", "process.txt", "native.txt", "management.txt", "xml.txt", "apps.txt");
 
     private final Map<String, String> sources;
     private final Map<String, Permission> permissions;

@@ -115,6 +115,7 @@ public final class AppInstance {
             }
             context.services(services);
             context.useFiles(overrides.files() != null ? overrides.files() : settings.defaultFiles(name));
+            context.useAppCalls(settings.router());
             context.useNetAllowlist(io.vaas.policy.NetAllowlist.of(granted(config, settings)));
             io.vaas.Limits limits = settings.limits().overlay(config.limits());
             context.useLimits(limits.maxArrayMb() * 1024L * 1024L, limits.maxThreads());
@@ -204,6 +205,16 @@ public final class AppInstance {
         } catch (IOException e) {
             LOG.warn("closing the archives of {} failed: {}", opened.classPath(), e.toString());
         }
+    }
+
+    /** {@code value}, one of the app's objects, as JSON-like values (its own Jackson rules). */
+    public Object toPlain(Object value) {
+        return codec.toPlain(value);
+    }
+
+    /** JSON-like {@code value} as an object of the app's {@code type}. */
+    public Object fromPlain(Object value, Class<?> type) {
+        return codec.convert(value, type);
     }
 
     /** The app's resolved configuration. */

@@ -31,11 +31,12 @@ import java.util.TreeMap;
  *                       null for none
  * @param limits         the limits of apps that set none of their own (every field set)
  * @param watchdog       the watchdog that enforces deadlines and budgets of the host's calls
+ * @param router         how apps' calls to other apps ({@code io.vaas.api.Rpc}) reach the host
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
                            boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots,
-                           io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog) {
+                           io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog, AppRouter router) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.

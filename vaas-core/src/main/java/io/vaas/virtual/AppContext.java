@@ -44,6 +44,7 @@ public final class AppContext {
     private final io.vaas.guard.KillSwitch killSwitch;
     private volatile long maxArrayBytes;
     private volatile AppThreadLocals threadLocals;
+    private volatile VirtualRpc.AppCalls appCalls;
 
     private volatile Locale locale;
     private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
@@ -213,6 +214,15 @@ public final class AppContext {
 
     long maxArrayBytes() {
         return maxArrayBytes;
+    }
+
+    /** How the app's calls to other apps reach them. Set once, before the app runs. */
+    public void useAppCalls(VirtualRpc.AppCalls calls) {
+        this.appCalls = calls;
+    }
+
+    VirtualRpc.AppCalls appCalls() {
+        return appCalls;
     }
 
     /** The app's thread-local values on threads it does not own, made on first use. */
