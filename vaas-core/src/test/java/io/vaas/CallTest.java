@@ -58,6 +58,10 @@ class CallTest {
                             return HttpResponse.text(201, "made").withHeader("X-Made", "yes");
                         }
                         @VaasServer(method = "GET", route = "/orders/special") public String special() { return "special"; }
+                        @VaasServer(method = "GET", route = "/files/{path*}") public String file(HttpParams p) {
+                            return "file " + p.req().params().get("path");
+                        }
+                        @VaasServer(method = "GET", route = "/files/index") public String index() { return "index"; }
                         @VaasServer(method = "GET", route = "/orders/{id}") public String byId(HttpParams p) {
                             return "order " + p.req().params().get("id");
                         }
@@ -176,6 +180,10 @@ class CallTest {
         assertThat(vaas.http("calc", HttpRequest.get("/orders/special")).bodyText()).isEqualTo("special");
         assertThat(vaas.http("calc", HttpRequest.get("/orders/9/")).bodyText()).isEqualTo("order 9");
         assertThat(vaas.http("calc", HttpRequest.of("PATCH", "/defaultRoute")).bodyText()).isEqualTo("default");
+        assertThat(vaas.http("calc", HttpRequest.get("/files/docs/a%20b.txt")).bodyText()).isEqualTo("file docs/a b.txt");
+        assertThat(vaas.http("calc", HttpRequest.get("/files")).bodyText()).isEqualTo("file ");
+        // A literal route wins over the wildcard.
+        assertThat(vaas.http("calc", HttpRequest.get("/files/index")).bodyText()).isEqualTo("index");
     }
 
     @Test

@@ -23,6 +23,20 @@ class PathPatternTest {
     }
 
     @Test
+    void aTrailingWildcardTakesTheRestOfThePath() {
+        PathPattern files = PathPattern.compile("/files/{path*}");
+        assertThat(files.match("/files/a/b%20c.txt")).isEqualTo(Map.of("path", "a/b c.txt"));
+        assertThat(files.match("/files")).isEqualTo(Map.of("path", ""));
+        assertThat(files.match("/other/a")).isNull();
+        assertThat(PathPattern.compile("/u/{id}/*").match("/u/7/x/y")).isEqualTo(Map.of("id", "7", "*", "x/y"));
+        assertThat(files.wildcard()).isTrue();
+        assertThat(files.sameShapeAs(PathPattern.compile("/files/{other*}"))).isTrue();
+        assertThat(files.sameShapeAs(PathPattern.compile("/files/{one}"))).isFalse();
+        assertThatThrownBy(() -> PathPattern.compile("/a/{rest*}/b")).hasMessageContaining("must be the last segment");
+        assertThatThrownBy(() -> PathPattern.compile("/a/{x}/{x*}")).hasMessageContaining("twice");
+    }
+
+    @Test
     void shapesDecideClashes() {
         assertThat(PathPattern.compile("/a/{x}").sameShapeAs(PathPattern.compile("/a/{y}"))).isTrue();
         assertThat(PathPattern.compile("/a/{x}").sameShapeAs(PathPattern.compile("/a/b"))).isFalse();

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * A route's path pattern: literal segments and {@code {name}} segments, each of which captures one path segment.
- * {@code /users/{id}/orders} matches {@code /users/7/orders} with {@code id = "7"}. A trailing slash is ignored.
+ * {@code /users/{id}/orders} matches {@code /users/7/orders} with {@code id = "7"}. A last segment {@code {name*}}
+ * (or a bare {@code *}, captured as {@code "*"}) captures the rest of the path, zero or more segments:
+ * {@code /files/{path*}} matches {@code /files/a/b.txt} with {@code path = "a/b.txt"}, and {@code /files} with
+ * {@code path = ""}. A trailing slash is ignored.
  */
 public final class PathPattern {
 
@@ -23,11 +26,14 @@ public final class PathPattern {
     private final String[] literals;
     /** Parameter name, or null where the segment is literal. */
     private final String[] names;
+    /** The name the rest of the path is captured under, or null when the pattern has no wildcard. */
+    private final String rest;
 
-    private PathPattern(String source, String[] literals, String[] names) {
+    private PathPattern(String source, String[] literals, String[] names, String rest) {
         this.source = source;
         this.literals = literals;
         this.names = names;
+        this.rest = rest;
     }
 
     /**
@@ -41,13 +47,32 @@ public final class PathPattern {
             throw new IllegalArgumentException("route '" + pattern + "' must start with '/'");
         }
         List<String> segments = split(pattern);
+        String rest = null;
+        if (!segments.isEmpty()) {
+            String last = segments.get(segments.size() - 1);
+            if (last.equals("*") || (last.startsWith("{") && last.endsWith("*}"))) {
+                rest = last.equals("*") ? "*" : last.substring(1, last.length() - 2);
+                if (!rest.equals("*") && !PARAM_NAME.matcher(rest).matches()) {
+                    throw new IllegalArgumentException("route '" + pattern + "': '" + last
+                            + "' is not a wildcard; write {name*} with a Java identifier inside, or *");
+                }
+                segments = segments.subList(0, segments.size() - 1);
+            }
+        }
         String[] literals = new String[segments.size()];
         String[] names = new String[segments.size()];
         Set<String> seen = new HashSet<>();
+        if (rest != null) {
+            seen.add(rest);
+        }
         for (int i = 0; i < segments.size(); i++) {
             String s = segments.get(i);
             if (s.isEmpty()) {
                 throw new IllegalArgumentException("route '" + pattern + "' has an empty segment ('//')");
+            }
+            if (s.equals("*") || s.endsWith("*}")) {
+                throw new IllegalArgumentException("route '" + pattern + "': the wildcard '" + s
+                        + "' must be the last segment");
             }
             if (s.startsWith("{") && s.endsWith("}")) {
                 String name = s.substring(1, s.length() - 1);
@@ -66,13 +91,13 @@ public final class PathPattern {
                 literals[i] = s;
             }
         }
-        return new PathPattern(pattern, literals, names);
+        return new PathPattern(pattern, literals, names, rest);
     }
 
     /** The parameters captured from {@code path}, or null when it does not match. */
     public Map<String, String> match(String path) {
         List<String> segments = split(path);
-        if (segments.size() != literals.length) {
+        if (rest == null ? segments.size() != literals.length : segments.size() < literals.length) {
             return null;
         }
         Map<String, String> params = null;
@@ -92,12 +117,30 @@ public final class PathPattern {
                 params.put(names[i], decode(s));
             }
         }
+        if (rest != null) {
+            StringBuilder tail = new StringBuilder();
+            for (int i = literals.length; i < segments.size(); i++) {
+                if (tail.length() > 0) {
+                    tail.append('/');
+                }
+                tail.append(decode(segments.get(i)));
+            }
+            if (params == null) {
+                params = new HashMap<>(2);
+            }
+            params.put(rest, tail.toString());
+        }
         return params == null ? Map.of() : params;
+    }
+
+    /** Whether the pattern ends in a wildcard; of two routes equally literal, the one without goes first. */
+    public boolean wildcard() {
+        return rest != null;
     }
 
     /** Whether some path would match both patterns in the same way: the same segments, parameters in the same places. */
     public boolean sameShapeAs(PathPattern other) {
-        if (literals.length != other.literals.length) {
+        if (literals.length != other.literals.length || wildcard() != other.wildcard()) {
             return false;
         }
         for (int i = 0; i < literals.length; i++) {

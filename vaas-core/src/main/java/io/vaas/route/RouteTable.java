@@ -68,7 +68,8 @@ public final class RouteTable {
             }
         }
         // A request matching several patterns goes to the one with the most literal segments.
-        http.sort(Comparator.comparingInt((Route r) -> r.pattern().literalCount()).reversed());
+        http.sort(Comparator.comparingInt((Route r) -> r.pattern().literalCount()).reversed()
+                .thenComparing(r -> r.pattern().wildcard()));
         return new RouteTable(Map.copyOf(rpc), List.copyOf(http), List.copyOf(routes));
     }
 
