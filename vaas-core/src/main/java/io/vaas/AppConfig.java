@@ -28,10 +28,12 @@ import java.util.Map;
  * @param permissions  permission groups the app asks for, such as {@code "files:read"}
  * @param limits       resource limits
  * @param hosts        HTTP host names that route to this app
+ * @param showErrorStack whether an HTTP error response for an exception the app threw carries its stack (default
+ *                     false: the stack tells a client about the code; it is for development)
  */
 public record AppConfig(String name, String version, List<String> entry, Map<String, String> env,
                         Map<String, String> properties, int workers, long timeoutMs, long idleUnloadMs,
-                        List<String> permissions, Limits limits, List<String> hosts) {
+                        List<String> permissions, Limits limits, List<String> hosts, boolean showErrorStack) {
 
     /** Copies the collections so the record is immutable. */
     public AppConfig {

@@ -62,6 +62,12 @@ class CallTest {
                             return "file " + p.req().params().get("path");
                         }
                         @VaasServer(method = "GET", route = "/files/index") public String index() { return "index"; }
+                        @VaasServer(method = "GET", route = "/stream") public java.io.InputStream stream() {
+                            return new java.io.ByteArrayInputStream(new byte[] {4, 5});
+                        }
+                        @VaasServer(method = "GET", route = "/broken") public String broken() {
+                            throw new IllegalStateException("broken on purpose");
+                        }
                         @VaasServer(method = "GET", route = "/orders/{id}") public String byId(HttpParams p) {
                             return "order " + p.req().params().get("id");
                         }
@@ -182,8 +188,24 @@ class CallTest {
         assertThat(vaas.http("calc", HttpRequest.of("PATCH", "/defaultRoute")).bodyText()).isEqualTo("default");
         assertThat(vaas.http("calc", HttpRequest.get("/files/docs/a%20b.txt")).bodyText()).isEqualTo("file docs/a b.txt");
         assertThat(vaas.http("calc", HttpRequest.get("/files")).bodyText()).isEqualTo("file ");
+        assertThat(vaas.http("calc", HttpRequest.get("/stream")).body()).containsExactly(4, 5);
         // A literal route wins over the wildcard.
         assertThat(vaas.http("calc", HttpRequest.get("/files/index")).bodyText()).isEqualTo("index");
+    }
+
+    @Test
+    void theStackOfAnErrorIsShownOnlyWhenTheAppAsks(@TempDir Path dir) {
+        HttpResponse hidden = vaas.http("calc", HttpRequest.get("/broken"));
+        assertThat(hidden.status()).isEqualTo(500);
+        assertThat(hidden.bodyText()).contains("broken on purpose").doesNotContain("\"stack\"");
+        try (Vaas dev = Vaas.builder().deploy(AppSpec.of("dev", CALC.writeJar(dir.resolve("dev.jar")))
+                .config("{\"showErrorStack\": true}")).build()) {
+            HttpResponse shown = dev.http("dev", HttpRequest.get("/broken"));
+            assertThat(shown.status()).isEqualTo(500);
+            assertThat(shown.bodyText()).contains("\"stack\"").contains("java.lang.IllegalStateException: broken on "
+                    + "purpose").contains("calc.Calc.broken(Calc.java").doesNotContain("io.vaas.run")
+                    .doesNotContain("junit");
+        }
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class AppConfigReader {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
                         + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
                         + "timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
-                        + "maxArrayMb), hosts");
+                        + "maxArrayMb), hosts, showErrorStack");
             }
             if (raw == null) {
                 throw new AppLoadException(null, location, "expected a JSON object, found null");
@@ -194,7 +194,8 @@ public final class AppConfigReader {
         }
         return new AppConfig(name, raw.version() == null ? "0.0.0" : raw.version(), entry,
                 noNullValues(name, location, "env", raw.env()), noNullValues(name, location, "properties", raw.properties()),
-                workers, timeoutMs, idle, permissions, limits, raw.hosts() == null ? List.of() : raw.hosts());
+                workers, timeoutMs, idle, permissions, limits, raw.hosts() == null ? List.of() : raw.hosts(),
+                raw.showErrorStack() != null && raw.showErrorStack());
     }
 
     private static Map<String, String> noNullValues(String app, String location, String key, Map<String, String> map) {

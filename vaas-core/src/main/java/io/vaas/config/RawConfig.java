@@ -13,9 +13,10 @@ import java.util.Map;
  */
 record RawConfig(String name, String version, List<String> entry, Map<String, String> env,
                  Map<String, String> properties, Integer workers, Long timeoutMs, Long idleUnloadMs,
-                 List<String> permissions, Limits limits, List<String> hosts) {
+                 List<String> permissions, Limits limits, List<String> hosts, Boolean showErrorStack) {
 
-    static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null);
+    static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     /** Set fields of {@code over} win; maps are merged key by key; lists are replaced. */
     RawConfig overlay(RawConfig over) {
@@ -25,19 +26,19 @@ record RawConfig(String name, String version, List<String> entry, Map<String, St
                 pick(over.workers, workers), pick(over.timeoutMs, timeoutMs), pick(over.idleUnloadMs, idleUnloadMs),
                 pick(over.permissions, permissions),
                 limits == null ? over.limits : limits.overlay(over.limits),
-                pick(over.hosts, hosts));
+                pick(over.hosts, hosts), pick(over.showErrorStack, showErrorStack));
     }
 
     RawConfig withName(String newName) {
         return new RawConfig(newName, version, entry, env, properties, workers, timeoutMs, idleUnloadMs,
-                permissions, limits, hosts);
+                permissions, limits, hosts, showErrorStack);
     }
 
     RawConfig plus(Map<String, String> moreEnv, Map<String, String> moreProperties, List<String> morePermissions) {
         List<String> perms = new ArrayList<>(permissions == null ? List.of() : permissions);
         morePermissions.stream().filter(p -> !perms.contains(p)).forEach(perms::add);
         return new RawConfig(name, version, entry, merge(env, moreEnv), merge(properties, moreProperties),
-                workers, timeoutMs, idleUnloadMs, perms, limits, hosts);
+                workers, timeoutMs, idleUnloadMs, perms, limits, hosts, showErrorStack);
     }
 
     private static <T> T pick(T preferred, T fallback) {

@@ -471,7 +471,7 @@ public final class AppInstance {
                 }
                 return toResponse(result);
             } catch (VaasCallException e) {
-                return Failures.toResponse(e);
+                return Failures.toResponse(e, config.showErrorStack());
             } catch (Throwable e) {
                 // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
                 return Failures.toResponse(call.cancelled() != null ? cancelled(route, call)
@@ -521,6 +521,14 @@ public final class AppInstance {
         }
         if (result instanceof byte[] b) {
             return HttpResponse.of(200, HttpResponse.BYTES, b);
+        }
+        if (result instanceof java.io.InputStream in) {
+            // Read here, inside the call: the stream may be the app's own code, under its deadline.
+            try (in) {
+                return HttpResponse.of(200, HttpResponse.BYTES, in.readAllBytes());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("reading the stream the route returned failed", e);
+            }
         }
         return HttpResponse.of(200, HttpResponse.JSON, codec.toJson(result));
     }

@@ -38,6 +38,14 @@ public final class Failures {
 
     /** The error response for a failed call: its status and a JSON body with code, message, app and route. */
     public static HttpResponse toResponse(VaasCallException e) {
+        return toResponse(e, false);
+    }
+
+    /**
+     * The error response for a failed call; with {@code withStack} (the app's {@code showErrorStack}), the body also
+     * carries the stack of the exception the app threw, and of its causes, as {@code "stack"}.
+     */
+    public static HttpResponse toResponse(VaasCallException e, boolean withStack) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
@@ -46,6 +54,22 @@ public final class Failures {
             body.put("route", e.route());
         }
         body.put("status", e.status());
+        if (withStack && e.getCause() instanceof io.vaas.GuestFailure failure) {
+            java.util.List<String> stack = new java.util.ArrayList<>();
+            for (Throwable t = failure; t != null && stack.size() < 1000; t = t.getCause()) {
+                stack.add((t == failure ? "" : "Caused by: ") + t);
+                for (StackTraceElement el : t.getStackTrace()) {
+                    // The app's frames and the JDK's it called; the container's and the host's below are not the
+                    // app's to show.
+                    boolean app = el.getClassLoaderName() != null && el.getClassLoaderName().startsWith("vaas-app:");
+                    if (!app && el.getModuleName() == null) {
+                        break;
+                    }
+                    stack.add("    at " + el);
+                }
+            }
+            body.put("stack", stack);
+        }
         try {
             return HttpResponse.of(e.status(), HttpResponse.JSON, JSON.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
