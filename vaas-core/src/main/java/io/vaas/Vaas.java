@@ -152,6 +152,26 @@ public final class Vaas implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The app whose {@code "hosts"} name {@code host} (case-insensitive; a {@code :port} is ignored), among the apps
+     * loaded now.
+     */
+    public Optional<String> appForHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = host.lastIndexOf(':');
+        String name = (colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host).toLowerCase(java.util.Locale.ROOT);
+        for (AppInstance instance : apps.values()) {
+            for (String h : instance.config().hosts()) {
+                if (h.equalsIgnoreCase(name)) {
+                    return Optional.of(instance.name());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The names of the deployed apps, sorted. */
     public Set<String> apps() {
         Set<String> names = new TreeSet<>(apps.keySet());

@@ -1,0 +1,137 @@
+package io.vaas.http;
+
+import io.vaas.Vaas;
+import io.vaas.api.HttpRequest;
+import io.vaas.api.HttpResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Serves a container's apps in a Jetty 12 server. The app is the one whose {@code "hosts"} name the request's host;
+ * else the first path segment names it, and the rest of the path is the app's ({@code /orders/items/7} → app
+ * {@code orders}, path {@code /items/7}). Every failure is an error response with a JSON body that names what was
+ * asked: 404 for no such app (listing the deployed ones), 413 for a body over {@link #maxBodyBytes}.
+ *
+ * <pre>{@code
+ * server.setHandler(new VaasHandler(vaas));   // in a host's own Jetty server
+ * }</pre>
+ */
+public final class VaasHandler extends Handler.Abstract.NonBlocking {
+
+    /** The default largest request body: 10 MiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+    private final Vaas vaas;
+    private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+    public VaasHandler(Vaas vaas) {
+        this.vaas = Objects.requireNonNull(vaas, "vaas");
+    }
+
+    /** Sets the largest request body accepted; larger ones get 413. */
+    public VaasHandler maxBodyBytes(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be 0 or more, got " + max);
+        }
+        this.maxBodyBytes = max;
+        return this;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        // Reading the body and calling the app block: off Jetty's selector, on a thread of its pool.
+        request.getComponents().getExecutor().execute(() -> serve(request, response, callback));
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
+        try {
+            send(response, callback, answer(request));
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
+    }
+
+    private HttpResponse answer(Request request) throws java.io.IOException {
+        String host = Request.getServerName(request);
+        String path = request.getHttpURI().getPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        String app;
+        String appPath;
+        Optional<String> byHost = vaas.appForHost(host);
+        if (byHost.isPresent()) {
+            app = byHost.get();
+            appPath = path;
+        } else {
+            int slash = path.indexOf('/', 1);
+            app = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            appPath = slash < 0 ? "/" : path.substring(slash);
+            if (app.isEmpty() || !vaas.apps().contains(app)) {
+                return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
+                        + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
+            }
+        }
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            return error(413, "body_too_large", "the request body of " + declared + " bytes is over the limit of "
+                    + maxBodyBytes + " bytes");
+        }
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(maxBodyBytes + 1);
+        }
+        if (body.length > maxBodyBytes) {
+            return error(413, "body_too_large", "the request body is over the limit of " + maxBodyBytes + " bytes");
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        String query = request.getHttpURI().getQuery();
+        HttpRequest call = HttpRequest.of(request.getMethod(), query == null ? appPath : appPath + "?" + query)
+                .withHeaders(headers);
+        if (body.length > 0) {
+            call = call.withBody(body);
+        }
+        return vaas.http(app, call);
+    }
+
+    private static HttpResponse error(int status, String code, String message) {
+        String json = "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"status\":" + status + "}";
+        return HttpResponse.of(status, HttpResponse.JSON, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response response, Callback callback, HttpResponse r) {
+        response.setStatus(r.status());
+        r.headers().forEach((name, values) -> {
+            if (!name.toLowerCase(Locale.ROOT).equals("content-length")) {
+                values.forEach(v -> response.getHeaders().add(name, v));
+            }
+        });
+        if (r.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, r.contentType());
+        }
+        byte[] body = r.body();
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}

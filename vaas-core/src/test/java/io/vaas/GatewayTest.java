@@ -1,0 +1,109 @@
+package io.vaas;
+
+import io.vaas.http.Gateway;
+import io.vaas.http.VaasHandler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP gateway: a real Jetty server on 127.0.0.1 serving the container's apps, called by a real client. */
+class GatewayTest {
+
+    static Vaas vaas;
+    static Gateway gateway;
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        vaas = Vaas.builder().deploy(AppSpec.of(CallTest.CALC.writeJar(dir.resolve("calc.jar")))
+                        .config("{\"hosts\": [\"calc.example\"]}"),
+                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        gateway = Gateway.start(new VaasHandler(vaas).maxBodyBytes(1024), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        vaas.close();
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static URI at(String path) {
+        return URI.create(gateway.url() + path);
+    }
+
+    @Test
+    void theFirstPathSegmentNamesTheApp() throws Exception {
+        HttpResponse<String> text = send(HttpRequest.newBuilder(at("/calc/text")));
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.body()).isEqualTo("plain");
+        assertThat(text.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+
+        HttpResponse<String> hello = send(HttpRequest.newBuilder(at("/calc/hello/w%C3%B6rld?q=1")).header("X-Test", "yes"));
+        assertThat(hello.body()).contains("\"hello\":\"wörld\"").contains("\"q\":\"1\"").contains("\"h\":\"yes\"");
+
+        HttpResponse<String> order = send(HttpRequest.newBuilder(at("/calc/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"tea\",\"qty\":3}")));
+        assertThat(order.body()).contains("\"ordered\":\"tea\"");
+
+        HttpResponse<String> custom = send(HttpRequest.newBuilder(at("/calc/custom")));
+        assertThat(custom.statusCode()).isEqualTo(201);
+        assertThat(custom.headers().firstValue("x-made")).hasValue("yes");
+    }
+
+    @Test
+    void badRequestsGetErrorsThatNameWhatWasAsked() throws Exception {
+        HttpResponse<String> noApp = send(HttpRequest.newBuilder(at("/nope/x")));
+        assertThat(noApp.statusCode()).isEqualTo(404);
+        assertThat(noApp.body()).contains("no_such_app").contains("/nope/x").contains("calc").contains("neighbour");
+
+        HttpResponse<String> noRoute = send(HttpRequest.newBuilder(at("/calc/missing")));
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(noRoute.body()).contains("app 'calc'");
+
+        HttpResponse<String> wrongMethod = send(HttpRequest.newBuilder(at("/calc/text")).DELETE());
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+
+        HttpResponse<String> badJson = send(HttpRequest.newBuilder(at("/calc/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"tea\",\"qty\":\"three\"}")));
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(badJson.body()).contains("qty");
+
+        HttpResponse<String> tooBig = send(HttpRequest.newBuilder(at("/calc/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))));
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).contains("body_too_large").contains("1024");
+
+        // The neighbour is fine.
+        assertThat(send(HttpRequest.newBuilder(at("/calc/text"))).body()).isEqualTo("plain");
+    }
+
+    @Test
+    void anAppsHostsNameItWithoutAPrefix() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /text HTTP/1.1\r\nHost: calc.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith("plain");
+        }
+    }
+}
