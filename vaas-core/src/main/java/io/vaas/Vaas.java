@@ -153,8 +153,8 @@ public final class Vaas implements AutoCloseable {
     }
 
     /**
-     * The app whose {@code "hosts"} name {@code host} (case-insensitive; a {@code :port} is ignored), among the apps
-     * loaded now.
+     * The app whose {@code "hosts"} name {@code host} (case-insensitive; a {@code :port} is ignored), among the
+     * deployed apps (those unloaded while idle included).
      */
     public Optional<String> appForHost(String host) {
         if (host == null || host.isEmpty()) {
@@ -166,6 +166,14 @@ public final class Vaas implements AutoCloseable {
             for (String h : instance.config().hosts()) {
                 if (h.equalsIgnoreCase(name)) {
                     return Optional.of(instance.name());
+                }
+            }
+        }
+        // Apps unloaded while idle keep their hosts: a request for one loads it again.
+        for (AppInstance.Recipe recipe : dormant.values()) {
+            for (String h : recipe.hosts()) {
+                if (h.equalsIgnoreCase(name)) {
+                    return Optional.of(recipe.name());
                 }
             }
         }

@@ -62,6 +62,9 @@ class CallTest {
                             return "file " + p.req().params().get("path");
                         }
                         @VaasServer(method = "GET", route = "/files/index") public String index() { return "index"; }
+                        @VaasServer(method = "GET", route = "/whoami") public String whoami(HttpRequest r) {
+                            return r.host() + " " + (r.remoteAddress().startsWith("127.0.0.1:") ? "local" : "?");
+                        }
                         @VaasServer(method = "GET", route = "/stream") public java.io.InputStream stream() {
                             return new java.io.ByteArrayInputStream(new byte[] {4, 5});
                         }

@@ -62,6 +62,8 @@ class GatewayTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"tea\",\"qty\":3}")));
         assertThat(order.body()).contains("\"ordered\":\"tea\"");
 
+        assertThat(send(HttpRequest.newBuilder(at("/calc/whoami"))).body()).isEqualTo("127.0.0.1 local");
+
         HttpResponse<String> custom = send(HttpRequest.newBuilder(at("/calc/custom")));
         assertThat(custom.statusCode()).isEqualTo(201);
         assertThat(custom.headers().firstValue("x-made")).hasValue("yes");

@@ -30,10 +30,14 @@ public final class HttpRequest {
     private final Map<String, List<String>> headers;
     private final byte[] body;
     private final Map<String, String> params;
+    private final String host;
+    private final String remoteAddress;
     private volatile Map<String, List<String>> queryParams;
 
     private HttpRequest(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
-                        Map<String, String> params) {
+                        Map<String, String> params, String host, String remoteAddress) {
+        this.host = host;
+        this.remoteAddress = remoteAddress;
         this.method = method;
         this.path = path;
         this.query = query;
@@ -61,7 +65,7 @@ public final class HttpRequest {
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? "" : target.substring(q + 1);
-        return new HttpRequest(method.toUpperCase(Locale.ROOT), path, query, Map.of(), NO_BODY, Map.of());
+        return new HttpRequest(method.toUpperCase(Locale.ROOT), path, query, Map.of(), NO_BODY, Map.of(), "", "");
     }
 
     /** A {@code GET} of {@code target} (a path, optionally with {@code ?query}). */
@@ -151,19 +155,22 @@ public final class HttpRequest {
         Objects.requireNonNull(value, "value");
         Map<String, List<String>> copy = new TreeMap<>(headers);
         copy.put(name.toLowerCase(Locale.ROOT), List.of(value));
-        return new HttpRequest(method, path, query, Collections.unmodifiableMap(copy), body, params);
+        return new HttpRequest(method, path, query, Collections.unmodifiableMap(copy), body, params, host,
+                remoteAddress);
     }
 
     /** A copy with all these headers (names in any case). */
     public HttpRequest withHeaders(Map<String, List<String>> newHeaders) {
         Map<String, List<String>> copy = new TreeMap<>();
         newHeaders.forEach((k, v) -> copy.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        return new HttpRequest(method, path, query, Collections.unmodifiableMap(copy), body, params);
+        return new HttpRequest(method, path, query, Collections.unmodifiableMap(copy), body, params, host,
+                remoteAddress);
     }
 
     /** A copy with this body. */
     public HttpRequest withBody(byte[] newBody) {
-        return new HttpRequest(method, path, query, headers, newBody == null ? NO_BODY : newBody.clone(), params);
+        return new HttpRequest(method, path, query, headers, newBody == null ? NO_BODY : newBody.clone(), params, host,
+                remoteAddress);
     }
 
     /** A copy with this body, encoded as UTF-8. */
@@ -171,9 +178,31 @@ public final class HttpRequest {
         return withBody(newBody == null ? NO_BODY : newBody.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The host name the client asked for (from the request line or {@code Host} header), or "" when not known. */
+    public String host() {
+        return host;
+    }
+
+    /** The client's address as the server saw it ({@code "203.0.113.7:53124"}), or "" when not known. */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** A copy with this host name; the HTTP gateway sets it. */
+    public HttpRequest withHost(String newHost) {
+        return new HttpRequest(method, path, query, headers, body, params, Objects.requireNonNull(newHost, "host"),
+                remoteAddress);
+    }
+
+    /** A copy with this client address; the HTTP gateway sets it. */
+    public HttpRequest withRemoteAddress(String address) {
+        return new HttpRequest(method, path, query, headers, body, params, host,
+                Objects.requireNonNull(address, "address"));
+    }
+
     /** A copy with these path parameters; the container calls this when a route pattern matches. */
     public HttpRequest withParams(Map<String, String> newParams) {
-        return new HttpRequest(method, path, query, headers, body, Map.copyOf(newParams));
+        return new HttpRequest(method, path, query, headers, body, Map.copyOf(newParams), host, remoteAddress);
     }
 
     private static Map<String, List<String>> parseQuery(String query) {
@@ -205,12 +234,13 @@ public final class HttpRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof HttpRequest r && method.equals(r.method) && path.equals(r.path) && query.equals(r.query)
-                && headers.equals(r.headers) && Arrays.equals(body, r.body) && params.equals(r.params);
+                && headers.equals(r.headers) && Arrays.equals(body, r.body) && params.equals(r.params)
+                && host.equals(r.host) && remoteAddress.equals(r.remoteAddress);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, path, query, headers, Arrays.hashCode(body), params);
+        return Objects.hash(method, path, query, headers, Arrays.hashCode(body), params, host, remoteAddress);
     }
 
     @Override

@@ -107,7 +107,8 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         String query = request.getHttpURI().getQuery();
         HttpRequest call = HttpRequest.of(request.getMethod(), query == null ? appPath : appPath + "?" + query)
-                .withHeaders(headers);
+                .withHeaders(headers).withHost(host == null ? "" : host)
+                .withRemoteAddress(Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
         if (body.length > 0) {
             call = call.withBody(body);
         }

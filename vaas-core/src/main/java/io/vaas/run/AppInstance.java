@@ -296,7 +296,8 @@ public final class AppInstance {
      * What loading this app again takes, and nothing of the loaded app: how the container remembers an app it
      * unloaded for being idle without keeping its classes.
      */
-    public record Recipe(AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> services, String name) {
+    public record Recipe(AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> services, String name,
+                         List<String> hosts) {
 
         /** Loads the app from its recipe. */
         public AppInstance load(HostSettings settings) {
@@ -306,7 +307,7 @@ public final class AppInstance {
 
     /** See {@link Recipe}. */
     public Recipe recipe() {
-        return new Recipe(source, overrides, appServices, name());
+        return new Recipe(source, overrides, appServices, name(), config.hosts());
     }
 
 
