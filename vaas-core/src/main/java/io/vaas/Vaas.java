@@ -180,6 +180,14 @@ public final class Vaas implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The error response for {@code error} as this container makes them (the host's {@link ErrorFormatter}, or the
+     * default JSON body): for gateways that answer for the container.
+     */
+    public HttpResponse errorResponse(VaasCallException error) {
+        return settings.errorResponse(error, false);
+    }
+
     /** The names of the deployed apps, sorted. */
     public Set<String> apps() {
         Set<String> names = new TreeSet<>(apps.keySet());
@@ -302,7 +310,7 @@ public final class Vaas implements AutoCloseable {
             try {
                 instance = live(app);
             } catch (VaasCallException e) {
-                return Failures.toResponse(e);
+                return settings.errorResponse(e, false);
             }
             if (instance.tryEnter()) {
                 try {
@@ -500,6 +508,8 @@ public final class Vaas implements AutoCloseable {
         private final List<String> defaultPermissions = new ArrayList<>();
         private Path fileRoots;
         private Limits limits;
+        private ConfigProvider configProvider;
+        private ErrorFormatter errorFormatter;
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -584,6 +594,21 @@ public final class Vaas implements AutoCloseable {
          */
         public <T> Builder service(Class<T> type, T service) {
             services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /**
+         * The host's configuration for its apps, merged over each app's {@code vaas.json} when it loads (see
+         * {@link ConfigProvider}).
+         */
+        public Builder configProvider(ConfigProvider provider) {
+            this.configProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** How error responses of HTTP calls look (see {@link ErrorFormatter}); by default a JSON body. */
+        public Builder errorFormatter(ErrorFormatter formatter) {
+            this.errorFormatter = Objects.requireNonNull(formatter, "formatter");
             return this;
         }
 
@@ -742,7 +767,8 @@ public final class Vaas implements AutoCloseable {
             HostSettings settings = new HostSettings(exports, new Rewriter(Rules.standard().with(substituted), cache),
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
-                    Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter());
+                    Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
+                    configProvider, errorFormatter);
             Vaas vaas = new Vaas(settings);
             try {
                 for (Path folder : appFolders) {

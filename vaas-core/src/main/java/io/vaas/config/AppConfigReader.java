@@ -59,7 +59,24 @@ public final class AppConfigReader {
      * @throws AppLoadException naming the file, line and column of what is wrong
      */
     public static AppConfig read(byte[] descriptor, String descriptorLocation, ConfigOverrides overrides) {
+        return read(descriptor, descriptorLocation, overrides, null);
+    }
+
+    /**
+     * As {@link #read(byte[], String, ConfigOverrides)}, with the host's provider's JSON for the app merged over its
+     * {@code vaas.json} and under the overrides' JSON.
+     *
+     * @param provider the host's config provider, or null
+     */
+    public static AppConfig read(byte[] descriptor, String descriptorLocation, ConfigOverrides overrides,
+                                 io.vaas.ConfigProvider provider) {
         RawConfig raw = descriptor == null ? RawConfig.EMPTY : parse(descriptor, descriptorLocation);
+        String appName = overrides.name() != null ? overrides.name() : raw.name();
+        String provided = provider == null || appName == null ? null : provider.configFor(appName);
+        if (provided != null) {
+            raw = raw.overlay(parse(provided.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "the host's config provider for app '" + appName + "'"));
+        }
         if (overrides.json() != null) {
             raw = raw.overlay(parse(overrides.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     "the host's config overrides"));

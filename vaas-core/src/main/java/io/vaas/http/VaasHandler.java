@@ -1,6 +1,7 @@
 package io.vaas.http;
 
 import io.vaas.Vaas;
+import io.vaas.VaasCallException;
 import io.vaas.api.HttpRequest;
 import io.vaas.api.HttpResponse;
 import org.eclipse.jetty.http.HttpField;
@@ -13,7 +14,6 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +37,28 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     /** The default largest request body: 10 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+    /**
+     * Chooses the app for a request, and the path the app sees: the host's own routing (by a header, a tenant
+     * table…). Returns null when no app serves the request (the gateway answers 404).
+     */
+    @FunctionalInterface
+    public interface RequestRouter {
+        /** @return the app and its path, or null */
+        Target route(String host, String path, java.util.function.Function<String, String> header);
+    }
+
+    /**
+     * Where a request goes.
+     *
+     * @param app  the app's name
+     * @param path the path the app sees, starting with {@code /}
+     */
+    public record Target(String app, String path) {
+    }
+
     private final Vaas vaas;
     private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private volatile RequestRouter router = this::byHostOrPrefix;
 
     public VaasHandler(Vaas vaas) {
         this.vaas = Objects.requireNonNull(vaas, "vaas");
@@ -51,6 +71,29 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         this.maxBodyBytes = max;
         return this;
+    }
+
+    /**
+     * Routes requests with {@code router} instead of by an app's hosts or the {@code /<app>/} prefix (which
+     * {@link #byHostOrPrefix} still offers to fall back on).
+     */
+    public VaasHandler router(RequestRouter router) {
+        this.router = Objects.requireNonNull(router, "router");
+        return this;
+    }
+
+    /** The default routing: the app whose {@code "hosts"} name the host, else the first path segment. */
+    public Target byHostOrPrefix(String host, String path, java.util.function.Function<String, String> header) {
+        Optional<String> byHost = vaas.appForHost(host);
+        if (byHost.isPresent()) {
+            return new Target(byHost.get(), path);
+        }
+        int slash = path.indexOf('/', 1);
+        String app = slash < 0 ? path.substring(1) : path.substring(1, slash);
+        if (app.isEmpty() || !vaas.apps().contains(app)) {
+            return null;
+        }
+        return new Target(app, slash < 0 ? "/" : path.substring(slash));
     }
 
     @Override
@@ -74,21 +117,13 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         if (path == null || path.isEmpty()) {
             path = "/";
         }
-        String app;
-        String appPath;
-        Optional<String> byHost = vaas.appForHost(host);
-        if (byHost.isPresent()) {
-            app = byHost.get();
-            appPath = path;
-        } else {
-            int slash = path.indexOf('/', 1);
-            app = slash < 0 ? path.substring(1) : path.substring(1, slash);
-            appPath = slash < 0 ? "/" : path.substring(slash);
-            if (app.isEmpty() || !vaas.apps().contains(app)) {
-                return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
-                        + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
-            }
+        Target target = router.route(host, path, name -> request.getHeaders().get(name));
+        if (target == null) {
+            return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
+                    + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
         }
+        String app = target.app();
+        String appPath = target.path();
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             return error(413, "body_too_large", "the request body of " + declared + " bytes is over the limit of "
@@ -115,10 +150,8 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         return vaas.http(app, call);
     }
 
-    private static HttpResponse error(int status, String code, String message) {
-        String json = "{\"error\":\"" + code + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
-                + "\",\"status\":" + status + "}";
-        return HttpResponse.of(status, HttpResponse.JSON, json.getBytes(StandardCharsets.UTF_8));
+    private HttpResponse error(int status, String code, String message) {
+        return vaas.errorResponse(new VaasCallException(null, null, status, code, message, null));
     }
 
     private static void send(Response response, Callback callback, HttpResponse r) {

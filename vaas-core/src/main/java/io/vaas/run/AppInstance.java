@@ -85,7 +85,8 @@ public final class AppInstance {
         AppContext context = null;
         String name = overrides.name();
         try {
-            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
+            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides,
+                    settings.configProvider());
             name = config.name();
             Policy policy = policyFor(config, settings, opened);
             io.vaas.rewrite.Rewriter rewriter = rewriterFor(name, overrides, settings, source);
@@ -181,7 +182,8 @@ public final class AppInstance {
     public static VerifyReport verify(AppSource source, ConfigOverrides overrides, HostSettings settings) {
         AppSource.Opened opened = source.open(overrides.name());
         try {
-            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides);
+            AppConfig config = AppConfigReader.read(opened.descriptor(), opened.descriptorLocation(), overrides,
+                    settings.configProvider());
             return AppVerification.verify(config.name(), source.location(), opened.classPath(),
                     rewriterFor(config.name(), overrides, settings, source),
                     policyFor(config, settings, opened));
@@ -444,14 +446,14 @@ public final class AppInstance {
     public HttpResponse http(HttpRequest request) {
         RouteTable.HttpMatch match = routes.match(request.method(), request.path());
         if (match instanceof RouteTable.MethodNotAllowed(var allowed)) {
-            return Failures.toResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
-                    + "' has no " + request.method() + " route for " + request.path() + "; allowed: " + allowed))
+            return settings.errorResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
+                    + "' has no " + request.method() + " route for " + request.path() + "; allowed: " + allowed), false)
                     .withHeader("Allow", String.join(", ", allowed));
         }
         if (!(match instanceof RouteTable.Found(Route route, var params))) {
-            return Failures.toResponse(Failures.of(name(), null, 404, "no_such_route", "app '" + name()
+            return settings.errorResponse(Failures.of(name(), null, 404, "no_such_route", "app '" + name()
                     + "' has no route for " + request.method() + " " + request.path() + "; its HTTP routes are "
-                    + routes.httpNames()));
+                    + routes.httpNames()), false);
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -472,13 +474,13 @@ public final class AppInstance {
                 }
                 return toResponse(result);
             } catch (VaasCallException e) {
-                return Failures.toResponse(e, config.showErrorStack());
+                return settings.errorResponse(e, config.showErrorStack());
             } catch (Throwable e) {
                 // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
-                return Failures.toResponse(call.cancelled() != null ? cancelled(route, call)
+                return settings.errorResponse(call.cancelled() != null ? cancelled(route, call)
                         : context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
                         500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
-                        + io.vaas.GuestFailure.copyOf(e)));
+                        + io.vaas.GuestFailure.copyOf(e)), false);
             }
         } finally {
             end(call);

@@ -49,7 +49,9 @@ public final class Failures {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
-        body.put("app", e.app());
+        if (e.app() != null) {
+            body.put("app", e.app());
+        }
         if (e.route() != null) {
             body.put("route", e.route());
         }

@@ -32,11 +32,14 @@ import java.util.TreeMap;
  * @param limits         the limits of apps that set none of their own (every field set)
  * @param watchdog       the watchdog that enforces deadlines and budgets of the host's calls
  * @param router         how apps' calls to other apps ({@code io.vaas.api.Rpc}) reach the host
+ * @param configProvider the host's configuration for its apps, or null
+ * @param errorFormatter how error responses look, or null for the default JSON body
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
                            boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots,
-                           io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog, AppRouter router) {
+                           io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog, AppRouter router,
+                           io.vaas.ConfigProvider configProvider, io.vaas.ErrorFormatter errorFormatter) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.
@@ -131,6 +134,23 @@ public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> p
         }
         env.putAll(appEnv);
         return env;
+    }
+
+    /** The error response for a failed HTTP call: the host's formatter's, or the default JSON body. */
+    public io.vaas.api.HttpResponse errorResponse(io.vaas.VaasCallException e, boolean withStack) {
+        if (errorFormatter != null) {
+            try {
+                io.vaas.api.HttpResponse r = errorFormatter.format(e);
+                if (r != null) {
+                    return r;
+                }
+            } catch (RuntimeException broken) {
+                // The host's formatter failed: the default answer still goes out.
+                org.slf4j.LoggerFactory.getLogger(HostSettings.class).warn("the error formatter failed on {}: {}",
+                        e.getMessage(), broken.toString());
+            }
+        }
+        return Failures.toResponse(e, withStack);
     }
 
     /**
