@@ -56,6 +56,8 @@ public final class Vaas implements AutoCloseable {
     /** How often apps are checked for idle unload. */
     private static final long IDLE_CHECK_MS = 100;
     private volatile java.util.concurrent.ScheduledExecutorService idleChecker;
+    /** Apps deployed in more than one version (or with a weight set), by name: the other versions and weights. */
+    private final Map<String, Versions> versions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Apps unloaded for being idle, by name: what loading them again takes, none of their classes. */
     private final Map<String, AppInstance.Recipe> dormant = new java.util.concurrent.ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
@@ -91,6 +93,7 @@ public final class Vaas implements AutoCloseable {
         long start = System.nanoTime();
         AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), spec.services(), settings);
         AppInstance previous;
+        Versions extraRetired;
         synchronized (deployLock) {
             if (closed) {
                 loaded.retire();
@@ -107,9 +110,13 @@ public final class Vaas implements AutoCloseable {
             previous = apps.put(loaded.name(), loaded);
             dormant.remove(loaded.name());
             watchIdle(loaded);
+            extraRetired = versions.remove(loaded.name());
         }
         if (previous != null) {
             previous.retire();
+        }
+        if (extraRetired != null) {
+            extraRetired.others().forEach(v -> v.instance().retire());
         }
         if (LOG.isInfoEnabled()) {
             LOG.info("{} app '{}' {} from {}: {} route(s) in {} ms", previous == null ? "deployed" : "redeployed",
@@ -117,6 +124,246 @@ public final class Vaas implements AutoCloseable {
                     String.format("%.2f", (System.nanoTime() - start) / 1e6));
         }
         return new AppHandle(this, loaded.name());
+    }
+
+    /**
+     * Loads another version of an app beside those deployed, and sends it {@code weight} of the traffic (relative to
+     * the other versions' weights; the first version deployed of an app has weight 100 unless {@link #weights}
+     * says otherwise). A version already deployed under the same version string is replaced (its calls in flight
+     * finish). Callers may pin a version: RPC as {@code "app@version.route"}, HTTP with the header
+     * {@code X-Vaas-Version} or the cookie {@code vaas-version}. {@link #deploy} replaces all versions with one.
+     *
+     * @throws AppLoadException if the app cannot be loaded; the versions deployed keep serving
+     */
+    public AppHandle deployVersion(AppSpec spec, int weight) {
+        Objects.requireNonNull(spec, "spec");
+        if (weight < 0) {
+            throw new IllegalArgumentException("weight must be 0 or more, got " + weight);
+        }
+        ensureOpen();
+        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), spec.services(), settings);
+        String name = loaded.name();
+        String version = loaded.config().version();
+        AppInstance replaced = null;
+        synchronized (deployLock) {
+            if (closed) {
+                loaded.retire();
+                throw new IllegalStateException("this Vaas is closed; build a new one");
+            }
+            AppInstance primary = apps.get(name);
+            if (primary == null && !dormant.containsKey(name)) {
+                apps.put(name, loaded);
+                versions.put(name, new Versions(weight, List.of()));
+                watchIdle(loaded);
+                LOG.info("deployed app '{}' {} with weight {}", name, version, weight);
+                return new AppHandle(this, name);
+            }
+            if (primary == null) {
+                primary = wake(name);
+            }
+            Versions current = versions.getOrDefault(name, new Versions(100, List.of()));
+            if (primary.config().version().equals(version)) {
+                apps.put(name, loaded);
+                replaced = primary;
+                versions.put(name, new Versions(weight, current.others()));
+            } else {
+                List<Versioned> others = new ArrayList<>();
+                for (Versioned v : current.others()) {
+                    if (v.instance().config().version().equals(version)) {
+                        replaced = v.instance();
+                    } else {
+                        others.add(v);
+                    }
+                }
+                others.add(new Versioned(loaded, weight));
+                versions.put(name, new Versions(current.primaryWeight(), List.copyOf(others)));
+            }
+        }
+        if (replaced != null) {
+            replaced.retire();
+        }
+        LOG.info("deployed app '{}' {} beside its other versions, with weight {}", name, version, weight);
+        return new AppHandle(this, name);
+    }
+
+    /** Sets the traffic weights of an app's versions, by version string; versions not named keep theirs. */
+    public void weights(String app, Map<String, Integer> byVersion) {
+        synchronized (deployLock) {
+            AppInstance primary = instance(app);
+            Versions current = versions.getOrDefault(app, new Versions(100, List.of()));
+            int primaryWeight = byVersion.getOrDefault(primary.config().version(), current.primaryWeight());
+            List<Versioned> others = new ArrayList<>();
+            for (Versioned v : current.others()) {
+                others.add(new Versioned(v.instance(), byVersion.getOrDefault(v.instance().config().version(), v.weight())));
+            }
+            for (Map.Entry<String, Integer> e : byVersion.entrySet()) {
+                if (e.getValue() < 0) {
+                    throw new IllegalArgumentException("weight of " + app + " " + e.getKey() + " must be 0 or more");
+                }
+                boolean known = e.getKey().equals(primary.config().version())
+                        || current.others().stream().anyMatch(v -> v.instance().config().version().equals(e.getKey()));
+                if (!known) {
+                    throw new IllegalArgumentException("app '" + app + "' has no version " + e.getKey() + "; it has "
+                            + versions(app).keySet());
+                }
+            }
+            versions.put(app, new Versions(primaryWeight, List.copyOf(others)));
+        }
+    }
+
+    /** The versions of an app deployed now, with their weights. */
+    public Map<String, Integer> versions(String app) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        AppInstance primary = apps.get(app);
+        Versions v = versions.get(app);
+        if (primary != null) {
+            out.put(primary.config().version(), v == null ? 100 : v.primaryWeight());
+        }
+        if (v != null) {
+            v.others().forEach(o -> out.put(o.instance().config().version(), o.weight()));
+        }
+        return out;
+    }
+
+    /**
+     * Unloads one version of an app (its calls in flight finish); the others keep serving. Undeploying the last
+     * version undeploys the app.
+     *
+     * @return whether that version was deployed
+     */
+    public boolean undeployVersion(String app, String version) {
+        AppInstance gone = null;
+        synchronized (deployLock) {
+            Versions current = versions.get(app);
+            AppInstance primary = apps.get(app);
+            if (primary == null) {
+                return false;
+            }
+            if (primary.config().version().equals(version)) {
+                if (current == null || current.others().isEmpty()) {
+                    return undeploy(app);
+                }
+                Versioned next = current.others().get(0);
+                apps.put(app, next.instance());
+                versions.put(app, new Versions(next.weight(), current.others().subList(1, current.others().size())));
+                gone = primary;
+            } else if (current != null) {
+                List<Versioned> others = new ArrayList<>();
+                for (Versioned v : current.others()) {
+                    if (v.instance().config().version().equals(version)) {
+                        gone = v.instance();
+                    } else {
+                        others.add(v);
+                    }
+                }
+                versions.put(app, new Versions(current.primaryWeight(), List.copyOf(others)));
+            }
+        }
+        if (gone == null) {
+            return false;
+        }
+        gone.retire();
+        LOG.info("undeployed app '{}' version {}", app, version);
+        return true;
+    }
+
+    /** One extra version of an app and its weight. */
+    private record Versioned(AppInstance instance, int weight) {
+    }
+
+    /** The weight of an app's primary instance (the one in {@code apps}) and its other versions. */
+    private record Versions(int primaryWeight, List<Versioned> others) {
+    }
+
+    /**
+     * The instance of {@code app} a call goes to: the version pinned, or one chosen by weight; the primary when the
+     * app has one version.
+     */
+    private AppInstance choose(String app, String pinned) {
+        AppInstance primary = live(app);
+        Versions v = versions.get(app);
+        if (v == null || v.others().isEmpty()) {
+            if (pinned != null && !primary.config().version().equals(pinned)) {
+                throw Failures.of(app, null, 404, "no_such_version", "app '" + app + "' has no version " + pinned
+                        + "; it has " + primary.config().version());
+            }
+            return primary;
+        }
+        if (pinned != null) {
+            if (primary.config().version().equals(pinned)) {
+                return primary;
+            }
+            for (Versioned o : v.others()) {
+                if (o.instance().config().version().equals(pinned)) {
+                    return live(app, o);
+                }
+            }
+            throw Failures.of(app, null, 404, "no_such_version", "app '" + app + "' has no version " + pinned
+                    + "; it has " + versions(app).keySet());
+        }
+        int total = v.primaryWeight();
+        for (Versioned o : v.others()) {
+            total += o.weight();
+        }
+        if (total <= 0) {
+            return primary;
+        }
+        int pick = java.util.concurrent.ThreadLocalRandom.current().nextInt(total);
+        if (pick < v.primaryWeight()) {
+            return primary;
+        }
+        pick -= v.primaryWeight();
+        for (Versioned o : v.others()) {
+            if (pick < o.weight()) {
+                return live(app, o);
+            }
+            pick -= o.weight();
+        }
+        return primary;
+    }
+
+    /** An extra version to call: restarted first if it called {@code System.exit}, as the primary is. */
+    private AppInstance live(String app, Versioned version) {
+        AppInstance exited = version.instance();
+        if (!exited.exited()) {
+            return exited;
+        }
+        synchronized (deployLock) {
+            Versions current = versions.get(app);
+            if (current == null || !current.others().contains(version)) {
+                return choose(app, null);
+            }
+            AppInstance fresh;
+            try {
+                fresh = exited.reload();
+            } catch (AppLoadException e) {
+                throw new VaasCallException(app, null, 503, "restart_failed", "app '" + app + "' "
+                        + exited.config().version() + " exited and could not be restarted: " + e.getMessage(), e);
+            }
+            List<Versioned> others = new ArrayList<>(current.others());
+            others.set(others.indexOf(version), new Versioned(fresh, version.weight()));
+            versions.put(app, new Versions(current.primaryWeight(), List.copyOf(others)));
+            exited.retire();
+            return fresh;
+        }
+    }
+
+    /** The version an HTTP request pins: its {@code X-Vaas-Version} header, or its {@code vaas-version} cookie. */
+    private static String pinnedVersion(HttpRequest request) {
+        String header = request.header("x-vaas-version");
+        if (header != null && !header.isBlank()) {
+            return header.trim();
+        }
+        String cookies = request.header("cookie");
+        if (cookies != null) {
+            for (String c : cookies.split(";")) {
+                String[] kv = c.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals("vaas-version")) {
+                    return kv[1].trim();
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -137,9 +384,14 @@ public final class Vaas implements AutoCloseable {
     public boolean undeploy(String name) {
         AppInstance removed;
         boolean wasDormant;
+        Versions extra;
         synchronized (deployLock) {
             removed = apps.remove(name);
             wasDormant = dormant.remove(name) != null;
+            extra = versions.remove(name);
+        }
+        if (extra != null) {
+            extra.others().forEach(v -> v.instance().retire());
         }
         if (removed == null) {
             if (wasDormant) {
@@ -214,7 +466,8 @@ public final class Vaas implements AutoCloseable {
      *                           its status and code say which, its message names app and route
      */
     public Object rpc(String target, Object argument) {
-        int dot = target.indexOf('.');
+        // "app.route", or "app@version.route" with a version that may itself hold dots: the route is after the last.
+        int dot = target.indexOf('@') > 0 ? target.lastIndexOf('.') : target.indexOf('.');
         if (dot <= 0 || dot == target.length() - 1) {
             throw new IllegalArgumentException("RPC target '" + target + "' must be \"app.route\"");
         }
@@ -223,8 +476,14 @@ public final class Vaas implements AutoCloseable {
 
     /** Calls RPC route {@code route} of app {@code app}. */
     Object call(String app, String route, Object argument) {
+        String pinned = null;
+        int at = app.indexOf('@');
+        if (at > 0) {
+            pinned = app.substring(at + 1);
+            app = app.substring(0, at);
+        }
         for (int attempt = 0; ; attempt++) {
-            AppInstance instance = live(app);
+            AppInstance instance = choose(app, pinned);
             if (instance.tryEnter()) {
                 try {
                     return instance.rpc(route, argument);
@@ -245,13 +504,14 @@ public final class Vaas implements AutoCloseable {
      * says failures ({@link io.vaas.api.VaasException}).
      */
     private Object callFromApp(String caller, String target, Object argument, Class<?> resultType) {
-        int dot = target == null ? -1 : target.indexOf('.');
+        int dot = target == null ? -1 : target.indexOf('@') > 0 ? target.lastIndexOf('.') : target.indexOf('.');
         if (dot <= 0 || dot == target.length() - 1) {
             throw new io.vaas.api.VaasException(400, "bad_target", "app '" + caller + "' called '" + target
-                    + "': a target is \"app.route\"");
+                    + "': a target is \"app.route\" (or \"app@version.route\")");
         }
-        String app = target.substring(0, dot);
+        String pinnedApp = target.substring(0, dot);
         String route = target.substring(dot + 1);
+        String app = pinnedApp.indexOf('@') > 0 ? pinnedApp.substring(0, pinnedApp.indexOf('@')) : pinnedApp;
         List<String> chain = new ArrayList<>();
         boolean cycle = false;
         for (io.vaas.guard.RunningCall c = io.vaas.guard.RunningCall.current(); c != null; c = c.outer()) {
@@ -269,7 +529,7 @@ public final class Vaas implements AutoCloseable {
         }
         AppInstance from = instance(caller);
         try {
-            Object result = call(app, route, from.toPlain(argument));
+            Object result = call(pinnedApp, route, from.toPlain(argument));
             return resultType == null ? result : from.fromPlain(result, resultType);
         } catch (VaasCallException e) {
             throw new io.vaas.api.VaasException(e.status(), e.code(), e.getMessage());
@@ -308,7 +568,7 @@ public final class Vaas implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             AppInstance instance;
             try {
-                instance = live(app);
+                instance = choose(app, pinnedVersion(request));
             } catch (VaasCallException e) {
                 return settings.errorResponse(e, false);
             }
@@ -359,7 +619,8 @@ public final class Vaas implements AutoCloseable {
         List<AppInstance> idle = new ArrayList<>();
         synchronized (deployLock) {
             for (AppInstance instance : apps.values()) {
-                if (instance.retireIfIdle()) {
+                Versions v = versions.get(instance.name());
+                if ((v == null || v.others().isEmpty()) && instance.retireIfIdle()) {
                     idle.add(instance);
                 }
             }
@@ -486,6 +747,8 @@ public final class Vaas implements AutoCloseable {
             idleChecker.shutdownNow();
         }
         dormant.clear();
+        versions.values().forEach(v -> v.others().forEach(o -> o.instance().retire()));
+        versions.clear();
         all.forEach(AppInstance::retire);
         if (!all.isEmpty()) {
             LOG.info("closed: unloaded {} app(s)", all.size());
