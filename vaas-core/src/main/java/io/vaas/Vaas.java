@@ -53,6 +53,7 @@ public final class Vaas implements AutoCloseable {
     private static final ObjectMapper HOST_JSON = JsonMapper.builder().build();
 
     private final HostSettings settings;
+    private final VersionSelector versionSelector;
     /** How often apps are checked for idle unload. */
     private static final long IDLE_CHECK_MS = 100;
     private volatile java.util.concurrent.ScheduledExecutorService idleChecker;
@@ -65,8 +66,9 @@ public final class Vaas implements AutoCloseable {
     private final Object deployLock = new Object();
     private volatile boolean closed;
 
-    private Vaas(HostSettings settings) {
+    private Vaas(HostSettings settings, VersionSelector versionSelector) {
         this.settings = settings;
+        this.versionSelector = versionSelector;
         settings.router().bind(this::callFromApp);
     }
 
@@ -280,8 +282,15 @@ public final class Vaas implements AutoCloseable {
      * app has one version.
      */
     private AppInstance choose(String app, String pinned) {
+        return choose(app, pinned, null);
+    }
+
+    private AppInstance choose(String app, String pinned, HttpRequest request) {
         AppInstance primary = live(app);
         Versions v = versions.get(app);
+        if (pinned == null && versionSelector != null && v != null && !v.others().isEmpty()) {
+            pinned = versionSelector.select(app, versions(app), request);
+        }
         if (v == null || v.others().isEmpty()) {
             if (pinned != null && !primary.config().version().equals(pinned)) {
                 throw Failures.of(app, null, 404, "no_such_version", "app '" + app + "' has no version " + pinned
@@ -568,7 +577,7 @@ public final class Vaas implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             AppInstance instance;
             try {
-                instance = choose(app, pinnedVersion(request));
+                instance = choose(app, pinnedVersion(request), request);
             } catch (VaasCallException e) {
                 return settings.errorResponse(e, false);
             }
@@ -773,6 +782,7 @@ public final class Vaas implements AutoCloseable {
         private Limits limits;
         private ConfigProvider configProvider;
         private ErrorFormatter errorFormatter;
+        private VersionSelector versionSelector;
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -866,6 +876,12 @@ public final class Vaas implements AutoCloseable {
          */
         public Builder configProvider(ConfigProvider provider) {
             this.configProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** The host's choice of version for apps deployed in several versions (see {@link VersionSelector}). */
+        public Builder versionSelector(VersionSelector selector) {
+            this.versionSelector = Objects.requireNonNull(selector, "selector");
             return this;
         }
 
@@ -1032,7 +1048,7 @@ public final class Vaas implements AutoCloseable {
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
                     configProvider, errorFormatter);
-            Vaas vaas = new Vaas(settings);
+            Vaas vaas = new Vaas(settings, versionSelector);
             try {
                 for (Path folder : appFolders) {
                     for (Path app : discover(folder)) {

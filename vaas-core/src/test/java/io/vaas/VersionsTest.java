@@ -67,6 +67,22 @@ class VersionsTest {
     }
 
     @Test
+    void theHostsSelectorChoosesWhenTheCallerDoesNot(@TempDir Path dir) {
+        try (Vaas vaas = Vaas.builder()
+                .versionSelector((app, versions, request) -> request != null
+                        && "beta".equals(request.header("x-channel")) ? "2.0" : null)
+                .deploy(AppSpec.of(version("1.0").writeJar(dir.resolve("v1.jar")))).build()) {
+            vaas.deployVersion(AppSpec.of(version("2.0").writeJar(dir.resolve("v2.jar"))), 0);
+            assertThat(vaas.http("shop", HttpRequest.get("/version").withHeader("X-Channel", "beta")).bodyText())
+                    .isEqualTo("2.0");
+            for (int i = 0; i < 50; i++) {
+                assertThat(vaas.http("shop", HttpRequest.get("/version")).bodyText()).isEqualTo("1.0");
+                assertThat(vaas.rpc("shop.version")).isEqualTo("1.0");
+            }
+        }
+    }
+
+    @Test
     void badWeightsAreRefused(@TempDir Path dir) {
         try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(version("1.0").writeJar(dir.resolve("v1.jar")))).build()) {
             assertThatThrownBy(() -> vaas.weights("shop", Map.of("7.0", 5))).hasMessageContaining("has no version 7.0");
