@@ -93,7 +93,14 @@ public final class Vaas implements AutoCloseable {
         Objects.requireNonNull(spec, "spec");
         ensureOpen();
         long start = System.nanoTime();
-        AppInstance loaded = AppInstance.load(spec.source(), spec.overrides(), spec.services(), settings);
+        AppInstance loaded;
+        try {
+            loaded = AppInstance.load(spec.source(), spec.overrides(), spec.services(), settings);
+        } catch (AppLoadException e) {
+            remember(e);
+            throw e;
+        }
+        deployFailures.removeIf(f -> loaded.name().equals(f.app()) || loaded.location().equals(f.location()));
         AppInstance previous;
         Versions extraRetired;
         synchronized (deployLock) {
@@ -461,9 +468,28 @@ public final class Vaas implements AutoCloseable {
         return apps.containsKey(name) ? Optional.of(new AppHandle(this, name)) : Optional.empty();
     }
 
-    /** Apps found by {@link Builder#apps(Path)} that could not be deployed, with why. */
+    /**
+     * Apps that could not be deployed (found by {@link Builder#apps(Path)}, or deployed since), with why: the latest
+     * failure per source, until a deploy of that app succeeds.
+     */
     public List<AppLoadException> deployFailures() {
         return List.copyOf(deployFailures);
+    }
+
+    /** The last failure to load app {@code name} that no deploy of it has made good since, if any. */
+    public Optional<AppLoadException> loadFailure(String name) {
+        for (AppLoadException f : deployFailures) {
+            if (name.equals(f.app())) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Keeps the latest failure per source, for {@link #deployFailures()} and {@link #loadFailure}. */
+    private void remember(AppLoadException e) {
+        deployFailures.removeIf(f -> Objects.equals(f.location(), e.location()) || (e.app() != null && e.app().equals(f.app())));
+        deployFailures.add(e);
     }
 
     /**
@@ -1056,7 +1082,7 @@ public final class Vaas implements AutoCloseable {
                             vaas.deploy(AppSpec.of(app), false);
                         } catch (AppLoadException e) {
                             LOG.error("skipping {}: {}", app, e.getMessage());
-                            vaas.deployFailures.add(e);
+                            vaas.remember(e);
                         }
                     }
                 }

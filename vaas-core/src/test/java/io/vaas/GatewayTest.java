@@ -92,6 +92,21 @@ class GatewayTest {
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(tooBig.body()).contains("body_too_large").contains("1024");
 
+        // An app that failed to load: 503 naming it and why.
+        GuestApp broken = GuestApp.named("broken").source("b.B", """
+                package b;
+                import io.vaas.api.*;
+                public class B {
+                    public B() { throw new IllegalStateException("no database"); }
+                    @VaasServer(method = "GET", route = "/x") public String x() { return "x"; }
+                }
+                """);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vaas.deploy(AppSpec.of(broken.writeJar(
+                java.nio.file.Files.createTempDirectory("broken").resolve("broken.jar"))))).isInstanceOf(AppLoadException.class);
+        HttpResponse<String> notLoaded = send(HttpRequest.newBuilder(at("/broken/x")));
+        assertThat(notLoaded.statusCode()).isEqualTo(503);
+        assertThat(notLoaded.body()).contains("app 'broken' could not be loaded").contains("no database");
+
         // The neighbour is fine.
         assertThat(send(HttpRequest.newBuilder(at("/calc/text"))).body()).isEqualTo("plain");
     }

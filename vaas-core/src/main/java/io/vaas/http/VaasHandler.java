@@ -119,6 +119,13 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         Target target = router.route(host, path, name -> request.getHeaders().get(name));
         if (target == null) {
+            int slash = path.indexOf('/', 1);
+            String prefix = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            var failed = prefix.isEmpty() ? Optional.<io.vaas.AppLoadException>empty() : vaas.loadFailure(prefix);
+            if (failed.isPresent()) {
+                return vaas.errorResponse(new VaasCallException(prefix, null, 503, "app_not_loaded", "app '" + prefix
+                        + "' could not be loaded: " + failed.get().getMessage(), null));
+            }
             return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
                     + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
         }
