@@ -22,7 +22,10 @@ import java.util.Map;
  *                     {@code @VaasServer}"
  * @param env          environment variables granted to the app
  * @param properties   system properties the app sees
- * @param workers      worker threads serving the app's calls (1–1024; default 4)
+ * @param workers      how many calls of the app run at once (1–1024; default 4); also the app's
+ *                     {@code Runtime.availableProcessors()} share
+ * @param queue        how many more calls may wait for one of those to end (0–100000; default 256); past that a call
+ *                     is refused with 503 {@code overloaded}
  * @param timeoutMs    the deadline of one call in milliseconds (default 30000)
  * @param idleUnloadMs unload the app after this long without calls; 0 means never (the default)
  * @param permissions  permission groups the app asks for, such as {@code "files:read"}
@@ -32,7 +35,7 @@ import java.util.Map;
  *                     false: the stack tells a client about the code; it is for development)
  */
 public record AppConfig(String name, String version, List<String> entry, Map<String, String> env,
-                        Map<String, String> properties, int workers, long timeoutMs, long idleUnloadMs,
+                        Map<String, String> properties, int workers, int queue, long timeoutMs, long idleUnloadMs,
                         List<String> permissions, Limits limits, List<String> hosts, boolean showErrorStack) {
 
     /** Copies the collections so the record is immutable. */

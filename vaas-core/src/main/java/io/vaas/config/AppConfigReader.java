@@ -34,6 +34,7 @@ public final class AppConfigReader {
     public static final String DESCRIPTOR = "vaas.json";
 
     static final int DEFAULT_WORKERS = 4;
+    static final int DEFAULT_QUEUE = 256;
     static final long DEFAULT_TIMEOUT_MS = 30_000;
     private static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern PERMISSION = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?(=\\S+)?");
@@ -100,7 +101,7 @@ public final class AppConfigReader {
             if (!unknown.isEmpty()) {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
                         + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
-                        + "timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
+                        + "queue, timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
                         + "maxArrayMb), hosts, showErrorStack");
             }
             if (raw == null) {
@@ -176,6 +177,8 @@ public final class AppConfigReader {
         }
         int workers = raw.workers() == null ? DEFAULT_WORKERS : raw.workers();
         requireRange(name, location, "workers", workers, 1, 1024);
+        int queue = raw.queue() == null ? DEFAULT_QUEUE : raw.queue();
+        requireRange(name, location, "queue", queue, 0, 100_000);
         long timeoutMs = raw.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : raw.timeoutMs();
         requireRange(name, location, "timeoutMs", timeoutMs, 1, 24L * 3600 * 1000);
         long idle = raw.idleUnloadMs() == null ? 0 : raw.idleUnloadMs();
@@ -211,7 +214,7 @@ public final class AppConfigReader {
         }
         return new AppConfig(name, raw.version() == null ? "0.0.0" : raw.version(), entry,
                 noNullValues(name, location, "env", raw.env()), noNullValues(name, location, "properties", raw.properties()),
-                workers, timeoutMs, idle, permissions, limits, raw.hosts() == null ? List.of() : raw.hosts(),
+                workers, queue, timeoutMs, idle, permissions, limits, raw.hosts() == null ? List.of() : raw.hosts(),
                 raw.showErrorStack() != null && raw.showErrorStack());
     }
 

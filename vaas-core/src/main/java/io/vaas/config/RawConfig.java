@@ -12,25 +12,26 @@ import java.util.Map;
  * {@link AppConfigReader#resolve} fills in defaults and validates.
  */
 record RawConfig(String name, String version, List<String> entry, Map<String, String> env,
-                 Map<String, String> properties, Integer workers, Long timeoutMs, Long idleUnloadMs,
+                 Map<String, String> properties, Integer workers, Integer queue, Long timeoutMs, Long idleUnloadMs,
                  List<String> permissions, Limits limits, List<String> hosts, Boolean showErrorStack) {
 
     static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     /** Set fields of {@code over} win; maps are merged key by key; lists are replaced. */
     RawConfig overlay(RawConfig over) {
         return new RawConfig(
                 pick(over.name, name), pick(over.version, version), pick(over.entry, entry),
                 merge(env, over.env), merge(properties, over.properties),
-                pick(over.workers, workers), pick(over.timeoutMs, timeoutMs), pick(over.idleUnloadMs, idleUnloadMs),
+                pick(over.workers, workers), pick(over.queue, queue), pick(over.timeoutMs, timeoutMs),
+                pick(over.idleUnloadMs, idleUnloadMs),
                 pick(over.permissions, permissions),
                 limits == null ? over.limits : limits.overlay(over.limits),
                 pick(over.hosts, hosts), pick(over.showErrorStack, showErrorStack));
     }
 
     RawConfig withName(String newName) {
-        return new RawConfig(newName, version, entry, env, properties, workers, timeoutMs, idleUnloadMs,
+        return new RawConfig(newName, version, entry, env, properties, workers, queue, timeoutMs, idleUnloadMs,
                 permissions, limits, hosts, showErrorStack);
     }
 
@@ -38,7 +39,7 @@ record RawConfig(String name, String version, List<String> entry, Map<String, St
         List<String> perms = new ArrayList<>(permissions == null ? List.of() : permissions);
         morePermissions.stream().filter(p -> !perms.contains(p)).forEach(perms::add);
         return new RawConfig(name, version, entry, merge(env, moreEnv), merge(properties, moreProperties),
-                workers, timeoutMs, idleUnloadMs, perms, limits, hosts, showErrorStack);
+                workers, queue, timeoutMs, idleUnloadMs, perms, limits, hosts, showErrorStack);
     }
 
     private static <T> T pick(T preferred, T fallback) {

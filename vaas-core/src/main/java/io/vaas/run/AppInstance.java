@@ -41,6 +41,7 @@ public final class AppInstance {
     private static final int RETIRED = 1 << 30;
 
     private final AppConfig config;
+    private final CallGate gate;
     /** The call budgets, the app's own over the host's defaults; 0 for none. */
     private final long cpuMsPerCall;
     private final long allocMbPerCall;
@@ -59,6 +60,7 @@ public final class AppInstance {
     private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
                         HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
         this.config = config;
+        this.gate = new CallGate(config.name(), config.workers(), config.queue());
         io.vaas.Limits limits = settings.limits().overlay(config.limits());
         this.cpuMsPerCall = limits.cpuMsPerCall();
         this.allocMbPerCall = limits.allocMbPerCall();
@@ -354,6 +356,7 @@ public final class AppInstance {
             throw Failures.of(name(), routeName, 404, "no_such_route", "app '" + name() + "' has no RPC route '"
                     + routeName + "'; its RPC routes are " + routes.rpcNames());
         }
+        gate.enter(route.name(), config.timeoutMs());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -386,6 +389,7 @@ public final class AppInstance {
         } finally {
             end(call);
             thread.setContextClassLoader(previous);
+            gate.exit();
         }
     }
 
@@ -455,6 +459,11 @@ public final class AppInstance {
                     + "' has no route for " + request.method() + " " + request.path() + "; its HTTP routes are "
                     + routes.httpNames()), false);
         }
+        try {
+            gate.enter(route.name(), config.timeoutMs());
+        } catch (VaasCallException refused) {
+            return settings.errorResponse(refused, false);
+        }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -485,6 +494,7 @@ public final class AppInstance {
         } finally {
             end(call);
             thread.setContextClassLoader(previous);
+            gate.exit();
         }
     }
 
