@@ -3,7 +3,6 @@ package io.vaas.virtual;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
@@ -84,9 +83,5 @@ public final class VirtualUrls {
                     + ": URLs reach what the container cannot confine; no permission allows it (use java.nio.file "
                     + "for the app's files, http(s) with net:connect for the network)");
         }
-    }
-
-    static URI uri(URL url) throws URISyntaxException {
-        return url.toURI();
     }
 }
