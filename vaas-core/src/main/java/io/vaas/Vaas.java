@@ -599,6 +599,16 @@ public final class Vaas implements AutoCloseable {
      * {@code VaasException} status, 500) whose JSON body names app and route.
      */
     public HttpResponse http(String app, HttpRequest request) {
+        return http(app, request, null);
+    }
+
+    /**
+     * As {@link #http(String, HttpRequest)}, sending a streamed result to {@code chunks} as it is produced (see
+     * {@link HttpChunks}); when it did, the response returned has the status and type already sent and no body.
+     *
+     * @param chunks where streamed results go, or null to gather them into the body
+     */
+    public HttpResponse http(String app, HttpRequest request, HttpChunks chunks) {
         Objects.requireNonNull(request, "request");
         for (int attempt = 0; ; attempt++) {
             AppInstance instance;
@@ -609,7 +619,7 @@ public final class Vaas implements AutoCloseable {
             }
             if (instance.tryEnter()) {
                 try {
-                    return instance.http(request);
+                    return instance.http(request, chunks);
                 } finally {
                     instance.exit();
                 }

@@ -65,6 +65,20 @@ class CallTest {
                         @VaasServer(method = "GET", route = "/whoami") public String whoami(HttpRequest r) {
                             return r.host() + " " + (r.remoteAddress().startsWith("127.0.0.1:") ? "local" : "?");
                         }
+                        @VaasServer(method = "GET", route = "/lines") public java.util.stream.Stream<String> lines() {
+                            return java.util.stream.Stream.of("one\\n", "two\\n", "three\\n");
+                        }
+                        @VaasServer(method = "GET", route = "/items") public Iterator<Item> itemsStream() {
+                            return List.of(new Item("tea", 1), new Item("cake", 2)).iterator();
+                        }
+                        @VaasServer(method = "GET", route = "/published") public java.util.concurrent.Flow.Publisher<String> published() {
+                            java.util.concurrent.SubmissionPublisher<String> p = new java.util.concurrent.SubmissionPublisher<>();
+                            new Thread(() -> {
+                                try { Thread.sleep(20); } catch (InterruptedException e) { }
+                                p.submit("a"); p.submit("b"); p.close();
+                            }).start();
+                            return p;
+                        }
                         @VaasServer(method = "GET", route = "/stream") public java.io.InputStream stream() {
                             return new java.io.ByteArrayInputStream(new byte[] {4, 5});
                         }
@@ -192,6 +206,11 @@ class CallTest {
         assertThat(vaas.http("calc", HttpRequest.get("/files/docs/a%20b.txt")).bodyText()).isEqualTo("file docs/a b.txt");
         assertThat(vaas.http("calc", HttpRequest.get("/files")).bodyText()).isEqualTo("file ");
         assertThat(vaas.http("calc", HttpRequest.get("/stream")).body()).containsExactly(4, 5);
+        assertThat(vaas.http("calc", HttpRequest.get("/lines")).bodyText()).isEqualTo("one\ntwo\nthree\n");
+        HttpResponse items = vaas.http("calc", HttpRequest.get("/items"));
+        assertThat(items.contentType()).isEqualTo("application/x-ndjson");
+        assertThat(items.bodyText()).isEqualTo("{\"name\":\"tea\",\"qty\":1}\n{\"name\":\"cake\",\"qty\":2}\n");
+        assertThat(vaas.http("calc", HttpRequest.get("/published")).bodyText()).isEqualTo("ab");
         // A literal route wins over the wildcard.
         assertThat(vaas.http("calc", HttpRequest.get("/files/index")).bodyText()).isEqualTo("index");
     }

@@ -64,6 +64,13 @@ class GatewayTest {
 
         assertThat(send(HttpRequest.newBuilder(at("/calc/whoami"))).body()).isEqualTo("127.0.0.1 local");
 
+        // Streamed results arrive as chunks (no Content-Length).
+        HttpResponse<java.util.stream.Stream<String>> lines = CLIENT.send(HttpRequest.newBuilder(at("/calc/lines")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(lines.headers().firstValue("content-length")).isEmpty();
+        assertThat(lines.body().toList()).containsExactly("one", "two", "three");
+        assertThat(send(HttpRequest.newBuilder(at("/calc/published"))).body()).isEqualTo("ab");
+
         HttpResponse<String> custom = send(HttpRequest.newBuilder(at("/calc/custom")));
         assertThat(custom.statusCode()).isEqualTo(201);
         assertThat(custom.headers().firstValue("x-made")).hasValue("yes");

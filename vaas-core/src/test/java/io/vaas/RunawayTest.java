@@ -80,6 +80,12 @@ class RunawayTest {
                     for (int i = 0; i < n; i++) { sum += i; }
                     return sum;
                 }
+                @VaasServer(method = "GET", route = "/endless") public Stream<String> endless() {
+                    return Stream.generate(() -> {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        return "x";
+                    });
+                }
                 @VaasServer(type = ServerType.RPC) public String leaveRunning() {
                     Thread spinner = new Thread(() -> { while (true) { spins++; } }, "spinner");
                     spinner.start();
@@ -181,6 +187,16 @@ class RunawayTest {
             VaasCallException alloc = stopped(vaas, "allocate", null);
             assertThat(alloc.code()).isEqualTo("alloc_limit");
             assertThat(alloc.getMessage()).contains("its limits.allocMbPerCall of 64 MiB was reached (allocated ");
+        }
+    }
+
+    @Test
+    void anEndlessStreamedResultEndsAtTheDeadline(@TempDir Path dir) {
+        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 200}")) {
+            io.vaas.api.HttpResponse r = vaas.http("runaway", io.vaas.api.HttpRequest.get("/endless"));
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.bodyText()).contains("timeoutMs of 200 ms");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
         }
     }
 

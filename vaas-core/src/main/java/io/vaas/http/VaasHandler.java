@@ -104,14 +104,50 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void serve(Request request, Response response, Callback callback) {
+        Chunks chunks = new Chunks(response);
         try {
-            send(response, callback, answer(request));
+            HttpResponse r = answer(request, chunks);
+            if (!chunks.started) {
+                send(response, callback, r);
+            } else if (r.status() >= 400) {
+                // The status went out with the first chunk: a failure after it can only cut the response short.
+                callback.failed(new java.io.IOException("the streamed result failed: " + r.bodyText()));
+            } else {
+                response.write(true, ByteBuffer.allocate(0), callback);
+            }
         } catch (Throwable t) {
             callback.failed(t);
         }
     }
 
-    private HttpResponse answer(Request request) throws java.io.IOException {
+    /** Streamed results, written to the client as the app produces them. */
+    private static final class Chunks implements io.vaas.HttpChunks {
+        private final Response response;
+        boolean started;
+
+        Chunks(Response response) {
+            this.response = response;
+        }
+
+        @Override
+        public void start(int status, String contentType) {
+            started = true;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+
+        @Override
+        public void write(byte[] chunk) {
+            try (org.eclipse.jetty.util.Blocker.Callback written = org.eclipse.jetty.util.Blocker.callback()) {
+                response.write(false, ByteBuffer.wrap(chunk), written);
+                written.block();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("the client went away while the stream was sent", e);
+            }
+        }
+    }
+
+    private HttpResponse answer(Request request, Chunks chunks) throws java.io.IOException {
         String host = Request.getServerName(request);
         String path = request.getHttpURI().getPath();
         if (path == null || path.isEmpty()) {
@@ -154,7 +190,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         if (body.length > 0) {
             call = call.withBody(body);
         }
-        return vaas.http(app, call);
+        return vaas.http(app, call, chunks);
     }
 
     private HttpResponse error(int status, String code, String message) {

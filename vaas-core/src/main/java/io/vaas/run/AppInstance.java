@@ -448,6 +448,11 @@ public final class AppInstance {
      * failure becomes an error response that names the app and route.
      */
     public HttpResponse http(HttpRequest request) {
+        return http(request, null);
+    }
+
+    /** As {@link #http(HttpRequest)}, streaming a streamed result to {@code chunks} when there are any. */
+    public HttpResponse http(HttpRequest request, io.vaas.HttpChunks chunks) {
         RouteTable.HttpMatch match = routes.match(request.method(), request.path());
         if (match instanceof RouteTable.MethodNotAllowed(var allowed)) {
             return settings.errorResponse(Failures.of(name(), null, 405, "method_not_allowed", "app '" + name()
@@ -481,7 +486,7 @@ public final class AppInstance {
                 if (context.exited()) {
                     throw exitFailure(route);
                 }
-                return toResponse(result);
+                return toResponse(result, chunks);
             } catch (VaasCallException e) {
                 return settings.errorResponse(e, config.showErrorStack());
             } catch (Throwable e) {
@@ -522,7 +527,11 @@ public final class AppInstance {
         };
     }
 
-    private HttpResponse toResponse(Object result) {
+    private HttpResponse toResponse(Object result, io.vaas.HttpChunks chunks) {
+        if (result instanceof java.util.Iterator<?> || result instanceof java.util.stream.BaseStream<?, ?>
+                || result instanceof java.util.concurrent.Flow.Publisher<?>) {
+            return new StreamedResult(codec, chunks).send(result);
+        }
         if (result instanceof HttpResponse r) {
             return r;
         }
