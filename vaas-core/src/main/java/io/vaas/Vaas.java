@@ -61,6 +61,8 @@ public final class Vaas implements AutoCloseable {
     private final Map<String, Versions> versions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Apps unloaded for being idle, by name: what loading them again takes, none of their classes. */
     private final Map<String, AppInstance.Recipe> dormant = new java.util.concurrent.ConcurrentHashMap<>();
+    /** See {@link #hostIndex()}; null after a change of the registry. */
+    private volatile Map<String, String> hostIndex;
     private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
     private final List<AppLoadException> deployFailures = new CopyOnWriteArrayList<>();
     private final Object deployLock = new Object();
@@ -117,6 +119,7 @@ public final class Vaas implements AutoCloseable {
                         + "; give one of them another \"name\"");
             }
             previous = apps.put(loaded.name(), loaded);
+            hostIndex = null;
             dormant.remove(loaded.name());
             watchIdle(loaded);
             extraRetired = versions.remove(loaded.name());
@@ -162,6 +165,7 @@ public final class Vaas implements AutoCloseable {
             AppInstance primary = apps.get(name);
             if (primary == null && !dormant.containsKey(name)) {
                 apps.put(name, loaded);
+                hostIndex = null;
                 versions.put(name, new Versions(weight, List.of()));
                 watchIdle(loaded);
                 LOG.info("deployed app '{}' {} with weight {}", name, version, weight);
@@ -173,6 +177,7 @@ public final class Vaas implements AutoCloseable {
             Versions current = versions.getOrDefault(name, new Versions(100, List.of()));
             if (primary.config().version().equals(version)) {
                 apps.put(name, loaded);
+                hostIndex = null;
                 replaced = primary;
                 versions.put(name, new Versions(weight, current.others()));
             } else {
@@ -254,6 +259,7 @@ public final class Vaas implements AutoCloseable {
                 }
                 Versioned next = current.others().get(0);
                 apps.put(app, next.instance());
+                hostIndex = null;
                 versions.put(app, new Versions(next.weight(), current.others().subList(1, current.others().size())));
                 gone = primary;
             } else if (current != null) {
@@ -404,6 +410,7 @@ public final class Vaas implements AutoCloseable {
         synchronized (deployLock) {
             removed = apps.remove(name);
             wasDormant = dormant.remove(name) != null;
+            hostIndex = null;
             extra = versions.remove(name);
         }
         if (extra != null) {
@@ -430,22 +437,36 @@ public final class Vaas implements AutoCloseable {
         }
         int colon = host.lastIndexOf(':');
         String name = (colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host).toLowerCase(java.util.Locale.ROOT);
-        for (AppInstance instance : apps.values()) {
-            for (String h : instance.config().hosts()) {
-                if (h.equalsIgnoreCase(name)) {
-                    return Optional.of(instance.name());
+        return Optional.ofNullable(hostIndex().get(name));
+    }
+
+    /**
+     * Host name to app, for every request the gateway routes: rebuilt after the registry changes (each change sets
+     * it to null), not scanned per request.
+     */
+    private Map<String, String> hostIndex() {
+        Map<String, String> index = hostIndex;
+        if (index == null) {
+            Map<String, String> built = new java.util.HashMap<>();
+            synchronized (deployLock) {
+                for (AppInstance instance : apps.values()) {
+                    instance.config().hosts().forEach(h -> built.putIfAbsent(h.toLowerCase(java.util.Locale.ROOT),
+                            instance.name()));
                 }
+                // Apps unloaded while idle keep their hosts: a request for one loads it again.
+                for (AppInstance.Recipe recipe : dormant.values()) {
+                    recipe.hosts().forEach(h -> built.putIfAbsent(h.toLowerCase(java.util.Locale.ROOT), recipe.name()));
+                }
+                index = Map.copyOf(built);
+                hostIndex = index;
             }
         }
-        // Apps unloaded while idle keep their hosts: a request for one loads it again.
-        for (AppInstance.Recipe recipe : dormant.values()) {
-            for (String h : recipe.hosts()) {
-                if (h.equalsIgnoreCase(name)) {
-                    return Optional.of(recipe.name());
-                }
-            }
-        }
-        return Optional.empty();
+        return index;
+    }
+
+    /** Whether app {@code name} is deployed (loaded, or unloaded while idle): a lookup, no copy of the names. */
+    public boolean isDeployed(String name) {
+        return apps.containsKey(name) || dormant.containsKey(name);
     }
 
     /**
@@ -672,6 +693,7 @@ public final class Vaas implements AutoCloseable {
             for (AppInstance instance : idle) {
                 apps.remove(instance.name());
                 dormant.put(instance.name(), instance.recipe());
+                hostIndex = null;
             }
         }
         for (AppInstance instance : idle) {
@@ -705,6 +727,7 @@ public final class Vaas implements AutoCloseable {
             }
             dormant.remove(name);
             apps.put(name, fresh);
+            hostIndex = null;
             LOG.info("loaded app '{}' again for a call after its idle unload", name);
             return fresh;
         }
@@ -750,6 +773,7 @@ public final class Vaas implements AutoCloseable {
                         + "' exited and could not be restarted: " + e.getMessage(), e);
             }
             apps.put(fresh.name(), fresh);
+            hostIndex = null;
             exited.retire();
             LOG.info("restarted app '{}' after it called {}({})", fresh.name(), exited.context().exitCall(),
                     exited.context().exitStatus());
@@ -787,6 +811,7 @@ public final class Vaas implements AutoCloseable {
             closed = true;
             all = new ArrayList<>(apps.values());
             apps.clear();
+            hostIndex = null;
         }
         if (idleChecker != null) {
             idleChecker.shutdownNow();

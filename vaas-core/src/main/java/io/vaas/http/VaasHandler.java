@@ -90,7 +90,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         int slash = path.indexOf('/', 1);
         String app = slash < 0 ? path.substring(1) : path.substring(1, slash);
-        if (app.isEmpty() || !vaas.apps().contains(app)) {
+        if (app.isEmpty() || !vaas.isDeployed(app)) {
             return null;
         }
         return new Target(app, slash < 0 ? "/" : path.substring(slash));
