@@ -88,12 +88,18 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         if (byHost.isPresent()) {
             return new Target(byHost.get(), path);
         }
+        String app = firstSegment(path);
         int slash = path.indexOf('/', 1);
-        String app = slash < 0 ? path.substring(1) : path.substring(1, slash);
         if (app.isEmpty() || !vaas.isDeployed(app)) {
             return null;
         }
         return new Target(app, slash < 0 ? "/" : path.substring(slash));
+    }
+
+    /** The first segment of {@code path}: the app it names under the {@code /<app>/} convention. */
+    private static String firstSegment(String path) {
+        int slash = path.indexOf('/', 1);
+        return slash < 0 ? path.substring(1) : path.substring(1, slash);
     }
 
     @Override
@@ -155,8 +161,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         Target target = router.route(host, path, name -> request.getHeaders().get(name));
         if (target == null) {
-            int slash = path.indexOf('/', 1);
-            String prefix = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            String prefix = firstSegment(path);
             var failed = prefix.isEmpty() ? Optional.<io.vaas.AppLoadException>empty() : vaas.loadFailure(prefix);
             if (failed.isPresent()) {
                 return vaas.errorResponse(new VaasCallException(prefix, null, 503, "app_not_loaded", "app '" + prefix
