@@ -837,6 +837,7 @@ public final class Vaas implements AutoCloseable {
         private Path rewriteCacheFolder;
         private long rewriteCacheBytes = RewriteCache.DEFAULT_MAX_BYTES;
         private long hookMillis = 5_000;
+        private long workerKeepAliveMs = 30_000;
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
         private Path fileRoots;
@@ -1046,6 +1047,18 @@ public final class Vaas implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an app's idle worker thread (see {@link AppConfig.WorkerThreads}) waits for a call before it ends;
+         * 30 seconds by default. The next call after that starts a new one (about a quarter of a millisecond).
+         */
+        public Builder workerKeepAliveMillis(long millis) {
+            if (millis < 1) {
+                throw new IllegalArgumentException("workerKeepAliveMillis must be >= 1, got " + millis);
+            }
+            this.workerKeepAliveMs = millis;
+            return this;
+        }
+
         /** How long unloading an app waits for its shutdown hooks; 5 seconds by default. */
         public Builder shutdownHookTimeoutMillis(long millis) {
             if (millis < 0) {
@@ -1108,7 +1121,7 @@ public final class Vaas implements AutoCloseable {
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
-                    configProvider, errorFormatter);
+                    configProvider, errorFormatter, workerKeepAliveMs);
             Vaas vaas = new Vaas(settings, versionSelector);
             try {
                 for (Path folder : appFolders) {

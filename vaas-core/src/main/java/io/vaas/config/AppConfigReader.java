@@ -102,7 +102,7 @@ public final class AppConfigReader {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
                         + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
                         + "queue, timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
-                        + "maxArrayMb), hosts, showErrorStack");
+                        + "maxArrayMb), hosts, showErrorStack, workerThreads, prewarm");
             }
             if (raw == null) {
                 throw new AppLoadException(null, location, "expected a JSON object, found null");
@@ -206,6 +206,22 @@ public final class AppConfigReader {
                 }
             }
         }
+        AppConfig.WorkerThreads threads = AppConfig.WorkerThreads.AUTO;
+        if (raw.workerThreads() != null) {
+            try {
+                threads = AppConfig.WorkerThreads.valueOf(raw.workerThreads().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new AppLoadException(name, location, "\"workerThreads\" is \"" + raw.workerThreads()
+                        + "\"; it is one of \"auto\" (worker threads for virtual-thread callers of an app with "
+                        + "limits.cpuMsPerCall), \"always\" or \"never\" (calls run on the caller's thread)");
+            }
+        }
+        int prewarm = raw.prewarm() == null ? 0 : raw.prewarm();
+        requireRange(name, location, "prewarm", prewarm, 0, workers);
+        if (prewarm > 0 && threads == AppConfig.WorkerThreads.NEVER) {
+            throw new AppLoadException(name, location, "\"prewarm\": " + prewarm + " starts worker threads, but "
+                    + "\"workerThreads\" is \"never\"; set \"workerThreads\" to \"always\" or drop \"prewarm\"");
+        }
         List<String> entry = raw.entry() == null ? List.of() : raw.entry();
         for (String e : entry) {
             if (e == null || e.isBlank()) {
@@ -215,7 +231,7 @@ public final class AppConfigReader {
         return new AppConfig(name, raw.version() == null ? "0.0.0" : raw.version(), entry,
                 noNullValues(name, location, "env", raw.env()), noNullValues(name, location, "properties", raw.properties()),
                 workers, queue, timeoutMs, idle, permissions, limits, raw.hosts() == null ? List.of() : raw.hosts(),
-                raw.showErrorStack() != null && raw.showErrorStack());
+                raw.showErrorStack() != null && raw.showErrorStack(), threads, prewarm);
     }
 
     private static Map<String, String> noNullValues(String app, String location, String key, Map<String, String> map) {

@@ -13,10 +13,11 @@ import java.util.Map;
  */
 record RawConfig(String name, String version, List<String> entry, Map<String, String> env,
                  Map<String, String> properties, Integer workers, Integer queue, Long timeoutMs, Long idleUnloadMs,
-                 List<String> permissions, Limits limits, List<String> hosts, Boolean showErrorStack) {
+                 List<String> permissions, Limits limits, List<String> hosts, Boolean showErrorStack,
+                 String workerThreads, Integer prewarm) {
 
     static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null, null);
 
     /** Set fields of {@code over} win; maps are merged key by key; lists are replaced. */
     RawConfig overlay(RawConfig over) {
@@ -27,19 +28,20 @@ record RawConfig(String name, String version, List<String> entry, Map<String, St
                 pick(over.idleUnloadMs, idleUnloadMs),
                 pick(over.permissions, permissions),
                 limits == null ? over.limits : limits.overlay(over.limits),
-                pick(over.hosts, hosts), pick(over.showErrorStack, showErrorStack));
+                pick(over.hosts, hosts), pick(over.showErrorStack, showErrorStack),
+                pick(over.workerThreads, workerThreads), pick(over.prewarm, prewarm));
     }
 
     RawConfig withName(String newName) {
         return new RawConfig(newName, version, entry, env, properties, workers, queue, timeoutMs, idleUnloadMs,
-                permissions, limits, hosts, showErrorStack);
+                permissions, limits, hosts, showErrorStack, workerThreads, prewarm);
     }
 
     RawConfig plus(Map<String, String> moreEnv, Map<String, String> moreProperties, List<String> morePermissions) {
         List<String> perms = new ArrayList<>(permissions == null ? List.of() : permissions);
         morePermissions.stream().filter(p -> !perms.contains(p)).forEach(perms::add);
         return new RawConfig(name, version, entry, merge(env, moreEnv), merge(properties, moreProperties),
-                workers, queue, timeoutMs, idleUnloadMs, perms, limits, hosts, showErrorStack);
+                workers, queue, timeoutMs, idleUnloadMs, perms, limits, hosts, showErrorStack, workerThreads, prewarm);
     }
 
     private static <T> T pick(T preferred, T fallback) {

@@ -13,6 +13,8 @@ public final class RunningCall {
     private final String route;
     private final Thread thread;
     private final RunningCall outer;
+    /** The call this thread was in when this one began (the same as {@link #outer} unless handed to a worker). */
+    private final RunningCall previous;
     /** What set the deadline, for messages: {@code timeoutMs}, or the caller's deadline. */
     private final String deadlineSource;
     private final long startNanos;
@@ -27,12 +29,13 @@ public final class RunningCall {
     private Watchdog watchdog;
 
     private RunningCall(KillSwitch killSwitch, String route, long timeoutMs, String deadlineSource, long cpuLimitMs,
-                        long allocLimitMb, RunningCall outer) {
+                        long allocLimitMb, RunningCall outer, RunningCall previous) {
         this.deadlineSource = deadlineSource;
         this.killSwitch = killSwitch;
         this.route = route;
         this.thread = Thread.currentThread();
         this.outer = outer;
+        this.previous = previous;
         this.startNanos = System.nanoTime();
         this.timeoutMs = timeoutMs;
         this.deadlineNanos = timeoutMs > 0 ? startNanos + timeoutMs * 1_000_000L : Long.MAX_VALUE;
@@ -52,7 +55,18 @@ public final class RunningCall {
      */
     public static RunningCall begin(KillSwitch killSwitch, String route, long timeoutMs, long cpuLimitMs,
                                     long allocLimitMb, Watchdog watchdog) {
-        RunningCall outer = CURRENT.get();
+        return begin(killSwitch, route, timeoutMs, cpuLimitMs, allocLimitMb, watchdog, CURRENT.get());
+    }
+
+    /**
+     * As {@link #begin(KillSwitch, String, long, long, long, Watchdog)}, for a call made from {@code outer}, which
+     * may be on another thread (a call handed to an app's worker thread): the call ends by {@code outer}'s deadline
+     * at the latest, and {@link #outer()} chains to it.
+     *
+     * @param outer the call this one is made from, or null
+     */
+    public static RunningCall begin(KillSwitch killSwitch, String route, long timeoutMs, long cpuLimitMs,
+                                    long allocLimitMb, Watchdog watchdog, RunningCall outer) {
         String source = "timeoutMs";
         if (outer != null && outer.deadlineNanos != Long.MAX_VALUE) {
             // A call made from inside another call ends by the outer one's deadline at the latest.
@@ -62,7 +76,8 @@ public final class RunningCall {
                 source = "deadline of its caller, app '" + outer.killSwitch.app() + "' route '" + outer.route + "',";
             }
         }
-        RunningCall call = new RunningCall(killSwitch, route, timeoutMs, source, cpuLimitMs, allocLimitMb, outer);
+        RunningCall call = new RunningCall(killSwitch, route, timeoutMs, source, cpuLimitMs, allocLimitMb, outer,
+                CURRENT.get());
         CURRENT.set(call);
         if (watchdog != null) {
             watchdog.watch(call);
@@ -76,15 +91,15 @@ public final class RunningCall {
         return CURRENT.get();
     }
 
-    /** Ends the call: the thread's previous call (if it was nested) is current again. */
+    /** Ends the call: the thread's previous call (if this one was nested in it) is current again. */
     public void end() {
         if (watchdog != null) {
-            watchdog.unwatch(this, outer != null && outer.watchdog == watchdog ? outer : null);
+            watchdog.unwatch(this, previous != null && previous.watchdog == watchdog ? previous : null);
         }
-        if (outer == null) {
+        if (previous == null) {
             CURRENT.remove();
         } else {
-            CURRENT.set(outer);
+            CURRENT.set(previous);
         }
         if (cancelled != null) {
             killSwitch.cancelledCallEnded();
@@ -127,7 +142,7 @@ public final class RunningCall {
         return killSwitch.app();
     }
 
-    /** The call this one was made from, on the same thread (an app calling another), or null. */
+    /** The call this one was made from (an app calling another), on this thread or the one that handed it over, or null. */
     public RunningCall outer() {
         return outer;
     }

@@ -53,6 +53,8 @@ public final class AppInstance {
     private final AppClassLoader loader;
     private final RouteTable routes;
     private final JsonCodec codec;
+    /** The app's worker threads; null when its calls always run on the caller's thread. */
+    private final WorkerPool workers;
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
     private volatile long lastCallEnded = System.nanoTime();
@@ -72,6 +74,8 @@ public final class AppInstance {
         this.loader = loader;
         this.routes = routes;
         this.codec = new JsonCodec(loader);
+        this.workers = config.workerThreads() == AppConfig.WorkerThreads.NEVER ? null
+                : new WorkerPool(config.name(), config.workers(), loader, settings.workerKeepAliveMs() * 1_000_000L);
     }
 
     /**
@@ -133,7 +137,12 @@ public final class AppInstance {
             } finally {
                 thread.setContextClassLoader(previous);
             }
-            return new AppInstance(config, source, overrides, appServices, settings, context, loader, routes);
+            AppInstance instance = new AppInstance(config, source, overrides, appServices, settings, context, loader,
+                    routes);
+            if (instance.workers != null) {
+                instance.workers.prewarm(config.prewarm());
+            }
+            return instance;
         } catch (AppLoadException e) {
             closeQuietly(opened, context);
             throw e.app() != null || name == null ? e : new AppLoadException(name, e.location(), e.reason(), e.getCause());
@@ -332,6 +341,9 @@ public final class AppInstance {
     }
 
     private void release() {
+        if (workers != null) {
+            workers.close();
+        }
         try {
             context.close(settings.hookMillis());
         } catch (RuntimeException e) {
@@ -357,46 +369,101 @@ public final class AppInstance {
                     + routeName + "'; its RPC routes are " + routes.rpcNames());
         }
         gate.enter(route.name(), config.timeoutMs());
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        RunningCall call = begin(route);
         try {
-            Object arg = bindRpcArgument(route, argument);
-            Object result;
-            try {
-                result = route.invoke(arg);
-            } catch (Throwable t) {
-                throw failure(route, t);
-            }
-            if (context.exited()) {
-                throw exitFailure(route);
-            }
-            try {
-                return codec.toPlain(result);
-            } catch (Throwable e) {
-                // Converting runs the app's getters on this thread: whatever they throw is the app's failure.
-                if (context.exited()) {
-                    throw exitFailure(route);
-                }
-                if (call.cancelled() != null) {
-                    throw cancelled(route, call);
-                }
-                throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
-                        + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
-                        e.getCause() == null ? e : e.getCause()));
-            }
+            return run(route, call -> rpcHere(route, argument, call));
         } finally {
-            end(call);
-            thread.setContextClassLoader(previous);
             gate.exit();
         }
     }
 
-    /** Starts watching a call of {@code route} on this thread: its deadline and budgets. */
-    private RunningCall begin(Route route) {
-        return RunningCall.begin(context.killSwitch(), route.name(), config.timeoutMs(), cpuMsPerCall, allocMbPerCall,
-                settings.watchdog());
+    private Object rpcHere(Route route, Object argument, RunningCall call) {
+        Object arg = bindRpcArgument(route, argument);
+        Object result;
+        try {
+            result = route.invoke(arg);
+        } catch (Throwable t) {
+            throw failure(route, t);
+        }
+        if (context.exited()) {
+            throw exitFailure(route);
+        }
+        try {
+            return codec.toPlain(result);
+        } catch (Throwable e) {
+            // Converting runs the app's getters on this thread: whatever they throw is the app's failure.
+            if (context.exited()) {
+                throw exitFailure(route);
+            }
+            if (call.cancelled() != null) {
+                throw cancelled(route, call);
+            }
+            throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
+                    + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
+                    e.getCause() == null ? e : e.getCause()));
+        }
+    }
+
+    /**
+     * Runs the body of an admitted call of {@code route}: on one of the app's worker threads when it should (see
+     * {@link AppConfig.WorkerThreads}), else here; either way with the app's context loader and as a
+     * {@link RunningCall} made from the caller's call, if any.
+     */
+    private <T> T run(Route route, java.util.function.Function<RunningCall, T> body) {
+        RunningCall outer = RunningCall.current();
+        if (workers == null || !onWorker()) {
+            return runHere(route, outer, body);
+        }
+        HandedCall handed = new HandedCall();
+        return workers.call(route.name(), () -> runHere(route, outer, call -> {
+            handed.started(call);
+            return body.apply(call);
+        }), handed::abandon);
+    }
+
+    private boolean onWorker() {
+        return config.workerThreads() == AppConfig.WorkerThreads.ALWAYS
+                || (cpuMsPerCall > 0 && Thread.currentThread().isVirtual());
+    }
+
+    private <T> T runHere(Route route, RunningCall outer, java.util.function.Function<RunningCall, T> body) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        RunningCall call = RunningCall.begin(context.killSwitch(), route.name(), config.timeoutMs(), cpuMsPerCall,
+                allocMbPerCall, settings.watchdog(), outer);
+        try {
+            return body.apply(call);
+        } finally {
+            end(call);
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * A call handed to a worker, seen from the caller's side: when the caller's thread is interrupted while it
+     * waits (its own call was cancelled, or the host gave up), the worker's call is cancelled too.
+     */
+    private static final class HandedCall {
+        private RunningCall call;
+        private boolean abandoned;
+
+        synchronized void started(RunningCall c) {
+            call = c;
+            if (abandoned) {
+                cancel();
+            }
+        }
+
+        synchronized void abandon() {
+            abandoned = true;
+            if (call != null) {
+                cancel();
+            }
+        }
+
+        private void cancel() {
+            call.cancel(new io.vaas.guard.Trip("abandoned", null, "the thread that called it was interrupted", ""));
+        }
     }
 
     private static void end(RunningCall call) {
@@ -469,37 +536,35 @@ public final class AppInstance {
         } catch (VaasCallException refused) {
             return settings.errorResponse(refused, false);
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        RunningCall call = begin(route);
         try {
-            HttpRequest bound = params.isEmpty() ? request : request.withParams(params);
-            Object result;
-            try {
-                Object arg = bindHttpArgument(route, bound);
-                try {
-                    result = route.invoke(arg);
-                } catch (Throwable t) {
-                    throw failure(route, t);
-                }
-                if (context.exited()) {
-                    throw exitFailure(route);
-                }
-                return toResponse(result, chunks);
-            } catch (VaasCallException e) {
-                return settings.errorResponse(e, config.showErrorStack());
-            } catch (Throwable e) {
-                // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
-                return settings.errorResponse(call.cancelled() != null ? cancelled(route, call)
-                        : context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
-                        500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
-                        + io.vaas.GuestFailure.copyOf(e)), false);
-            }
+            return run(route, call -> httpHere(route, params.isEmpty() ? request : request.withParams(params), chunks,
+                    call));
         } finally {
-            end(call);
-            thread.setContextClassLoader(previous);
             gate.exit();
+        }
+    }
+
+    private HttpResponse httpHere(Route route, HttpRequest bound, io.vaas.HttpChunks chunks, RunningCall call) {
+        Object result;
+        try {
+            Object arg = bindHttpArgument(route, bound);
+            try {
+                result = route.invoke(arg);
+            } catch (Throwable t) {
+                throw failure(route, t);
+            }
+            if (context.exited()) {
+                throw exitFailure(route);
+            }
+            return toResponse(result, chunks);
+        } catch (VaasCallException e) {
+            return settings.errorResponse(e, config.showErrorStack());
+        } catch (Throwable e) {
+            // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
+            return settings.errorResponse(call.cancelled() != null ? cancelled(route, call)
+                    : context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
+                    500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
+                    + io.vaas.GuestFailure.copyOf(e)), false);
         }
     }
 

@@ -34,12 +34,14 @@ import java.util.TreeMap;
  * @param router         how apps' calls to other apps ({@code io.vaas.api.Rpc}) reach the host
  * @param configProvider the host's configuration for its apps, or null
  * @param errorFormatter how error responses look, or null for the default JSON body
+ * @param workerKeepAliveMs how long an app's idle worker thread waits for a call before it ends
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
                            boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots,
                            io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog, AppRouter router,
-                           io.vaas.ConfigProvider configProvider, io.vaas.ErrorFormatter errorFormatter) {
+                           io.vaas.ConfigProvider configProvider, io.vaas.ErrorFormatter errorFormatter,
+                           long workerKeepAliveMs) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A warm call of a no-op route through the container (lookup, admission, context class loader, invoke, result
- * conversion) against a direct call of the same no-op method.
+ * conversion) against a direct call of the same no-op method, on the caller's thread and through the app's worker
+ * threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,12 +43,16 @@ public class WarmCallBenchmark {
 
     private Vaas vaas;
     private AppHandle hello;
+    /** The same app with {@code "workerThreads": "always"}: each call handed to its own platform thread. */
+    private AppHandle helloOnWorkers;
     private final Direct direct = new Direct();
 
     @Setup(Level.Trial)
     public void start() {
         vaas = Vaas.builder().build();
         hello = vaas.deploy(AppSpec.of(BenchApps.helloJar()));
+        helloOnWorkers = vaas.deploy(AppSpec.of("hello-workers", BenchApps.helloJar())
+                .config("{\"workerThreads\": \"always\"}"));
     }
 
     @TearDown(Level.Trial)
@@ -63,6 +68,12 @@ public class WarmCallBenchmark {
     @Benchmark
     public Object handleRpcNoop() {
         return hello.rpc("noop");
+    }
+
+    /** The no-op through the worker pool: the hand-off to a worker thread and back. */
+    @Benchmark
+    public Object workerRpcNoop() {
+        return helloOnWorkers.rpc("noop");
     }
 
     @Benchmark
