@@ -33,7 +33,7 @@ public final class AppHandle {
         return vaas.config(name);
     }
 
-    /** The app's routes: RPC names, then HTTP {@code "<METHOD> <pattern>"}. */
+    /** The app's routes: RPC names, then HTTP {@code "<METHOD> <pattern>"}, then {@code "WEBSOCKET <pattern>"}. */
     public List<String> routes() {
         return vaas.routes(name);
     }
@@ -56,6 +56,15 @@ public final class AppHandle {
     /** Serves an HTTP request. */
     public HttpResponse http(HttpRequest request) {
         return vaas.http(name, request);
+    }
+
+    /**
+     * A WebSocket connection to the app's route for {@code upgrade}'s path; see {@link Vaas#webSocket}.
+     *
+     * @throws VaasCallException (404) when the app has no WebSocket route for that path
+     */
+    public WebSocketConnection webSocket(HttpRequest upgrade) {
+        return vaas.webSocket(name, upgrade);
     }
 
     @Override

@@ -649,6 +649,21 @@ public final class Vaas implements AutoCloseable {
         }
     }
 
+    /**
+     * A WebSocket connection to app {@code app}: the route whose pattern matches {@code upgrade}'s path, in the
+     * version chosen as for an HTTP request (pinned by {@code X-Vaas-Version} or the {@code vaas-version} cookie,
+     * else by weight or the {@link VersionSelector}). Nothing is called until the host reports the connection
+     * {@link WebSocketConnection#opened opened}; a host answers the upgrade with an HTTP error when this throws.
+     *
+     * @param upgrade the request that asks for the upgrade, with the app's path (its body is ignored)
+     * @throws VaasCallException 404 when there is no such app, version or WebSocket route (naming the app's
+     *                           WebSocket routes); 503 when the app could not be loaded
+     */
+    public WebSocketConnection webSocket(String app, HttpRequest upgrade) {
+        Objects.requireNonNull(upgrade, "upgrade");
+        return choose(app, pinnedVersion(upgrade), upgrade).webSocket(upgrade);
+    }
+
     AppConfig config(String name) {
         return instance(name).config();
     }
@@ -658,6 +673,7 @@ public final class Vaas implements AutoCloseable {
         List<String> out = new ArrayList<>();
         instance.routes().rpcNames().forEach(r -> out.add("RPC " + r));
         out.addAll(instance.routes().httpNames());
+        out.addAll(instance.routes().webSocketNames());
         return out;
     }
 

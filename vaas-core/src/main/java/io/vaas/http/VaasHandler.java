@@ -56,15 +56,52 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     public record Target(String app, String path) {
     }
 
+    /** Whether Jetty's WebSocket server is on the class path: WebSocket routes are served only then. */
+    private static final boolean WEBSOCKETS = present("org.eclipse.jetty.websocket.server.ServerWebSocketContainer");
+
     private final Vaas vaas;
     private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private volatile RequestRouter router = this::byHostOrPrefix;
+    private volatile java.time.Duration webSocketIdleTimeout = java.time.Duration.ofMinutes(5);
+    private volatile JettyWebSockets webSockets;
 
     public VaasHandler(Vaas vaas) {
         this.vaas = Objects.requireNonNull(vaas, "vaas");
     }
 
-    /** Sets the largest request body accepted; larger ones get 413. */
+    private static boolean present(String name) {
+        try {
+            Class.forName(name, false, VaasHandler.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * How long a WebSocket connection may go without a message either way before it is closed; 5 minutes by
+     * default. Set before the server starts.
+     */
+    public VaasHandler webSocketIdleTimeout(java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("webSocketIdleTimeout must be positive, got " + timeout);
+        }
+        this.webSocketIdleTimeout = timeout;
+        return this;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (WEBSOCKETS && getServer() != null) {
+            webSockets = new JettyWebSockets(getServer(), webSocketIdleTimeout, maxBodyBytes);
+        }
+        super.doStart();
+    }
+
+    /**
+     * Sets the largest request body accepted (larger ones get 413), which is also the largest WebSocket message
+     * (larger ones close the connection with 1009).
+     */
     public VaasHandler maxBodyBytes(int max) {
         if (max < 0) {
             throw new IllegalArgumentException("maxBodyBytes must be 0 or more, got " + max);
@@ -110,6 +147,17 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void serve(Request request, Response response, Callback callback) {
+        if (isWebSocketUpgrade(request)) {
+            try {
+                HttpResponse refused = upgrade(request, response, callback);
+                if (refused != null) {
+                    send(response, callback, refused);
+                }
+            } catch (Throwable t) {
+                callback.failed(t);
+            }
+            return;
+        }
         Chunks chunks = new Chunks(response);
         try {
             HttpResponse r = answer(request, chunks);
@@ -153,25 +201,74 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
-    private HttpResponse answer(Request request, Chunks chunks) throws java.io.IOException {
+    private static boolean isWebSocketUpgrade(Request request) {
+        return "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE));
+    }
+
+    /** Upgrades a request to a WebSocket connection to an app's route; returns the error answer when it cannot. */
+    private HttpResponse upgrade(Request request, Response response, Callback callback) {
         String host = Request.getServerName(request);
-        String path = request.getHttpURI().getPath();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
+        String path = pathOf(request);
         Target target = router.route(host, path, name -> request.getHeaders().get(name));
         if (target == null) {
-            String prefix = firstSegment(path);
-            var failed = prefix.isEmpty() ? Optional.<io.vaas.AppLoadException>empty() : vaas.loadFailure(prefix);
-            if (failed.isPresent()) {
-                return vaas.errorResponse(new VaasCallException(prefix, null, 503, "app_not_loaded", "app '" + prefix
-                        + "' could not be loaded: " + failed.get().getMessage(), null));
-            }
-            return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
-                    + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
+            return noTarget(host, path);
+        }
+        if (webSockets == null) {
+            return error(501, "websocket_unavailable", "app '" + target.app() + "' was asked for a WebSocket "
+                    + "connection, but this gateway serves none: add org.eclipse.jetty.websocket:"
+                    + "jetty-websocket-jetty-server to the host's class path");
+        }
+        io.vaas.WebSocketConnection connection;
+        try {
+            connection = vaas.webSocket(target.app(), toCall(request, host, target.path()));
+        } catch (VaasCallException e) {
+            return vaas.errorResponse(e);
+        }
+        if (!webSockets.upgrade(connection, request, response, callback)) {
+            return error(400, "bad_upgrade", "the request to app '" + target.app() + "' asks for a WebSocket but is "
+                    + "not a valid WebSocket upgrade (RFC 6455: GET, Connection: Upgrade, Sec-WebSocket-Key, "
+                    + "Sec-WebSocket-Version: 13)");
+        }
+        return null;
+    }
+
+    private static String pathOf(Request request) {
+        String path = request.getHttpURI().getPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** The answer when no app serves a request: 503 if the app its path names failed to load, else 404. */
+    private HttpResponse noTarget(String host, String path) {
+        String prefix = firstSegment(path);
+        var failed = prefix.isEmpty() ? Optional.<io.vaas.AppLoadException>empty() : vaas.loadFailure(prefix);
+        if (failed.isPresent()) {
+            return vaas.errorResponse(new VaasCallException(prefix, null, 503, "app_not_loaded", "app '" + prefix
+                    + "' could not be loaded: " + failed.get().getMessage(), null));
+        }
+        return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
+                + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
+    }
+
+    /** The request as the app sees it: its own path, the headers, host and remote address; no body yet. */
+    private static HttpRequest toCall(Request request, String host, String appPath) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        String query = request.getHttpURI().getQuery();
+        return HttpRequest.of(request.getMethod(), query == null ? appPath : appPath + "?" + query)
+                .withHeaders(headers).withHost(host == null ? "" : host)
+                .withRemoteAddress(Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
+    }
+
+    private HttpResponse answer(Request request, Chunks chunks) throws java.io.IOException {
+        String host = Request.getServerName(request);
+        String path = pathOf(request);
+        Target target = router.route(host, path, name -> request.getHeaders().get(name));
+        if (target == null) {
+            return noTarget(host, path);
         }
         String app = target.app();
-        String appPath = target.path();
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             return error(413, "body_too_large", "the request body of " + declared + " bytes is over the limit of "
@@ -184,14 +281,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         if (body.length > maxBodyBytes) {
             return error(413, "body_too_large", "the request body is over the limit of " + maxBodyBytes + " bytes");
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HttpField f : request.getHeaders()) {
-            headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
-        }
-        String query = request.getHttpURI().getQuery();
-        HttpRequest call = HttpRequest.of(request.getMethod(), query == null ? appPath : appPath + "?" + query)
-                .withHeaders(headers).withHost(host == null ? "" : host)
-                .withRemoteAddress(Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
+        HttpRequest call = toCall(request, host, target.path());
         if (body.length > 0) {
             call = call.withBody(body);
         }

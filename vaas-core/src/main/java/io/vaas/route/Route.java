@@ -17,8 +17,14 @@ public final class Route {
         HTTP_PARAMS,
         /** An {@link io.vaas.api.HttpRequest}. */
         HTTP_REQUEST,
-        /** A value bound from JSON: the RPC argument or the HTTP request body. */
-        JSON
+        /** A value bound from JSON: the RPC argument, the HTTP request body, a WebSocket text message. */
+        JSON,
+        /** An {@link io.vaas.api.WebSocketMessage}: every event of a WebSocket connection. */
+        WEBSOCKET_MESSAGE,
+        /** A WebSocket route's {@code String}: each text message as it is. */
+        TEXT,
+        /** A WebSocket route's {@code byte[]}: each binary message. */
+        BYTES
     }
 
     private final ServerType type;
@@ -42,12 +48,15 @@ public final class Route {
         this.invoker = invoker;
     }
 
-    /** HTTP or RPC. */
+    /** HTTP, RPC or WEBSOCKET. */
     public ServerType type() {
         return type;
     }
 
-    /** For RPC routes the name callers use; for HTTP routes {@code "<METHOD> <pattern>"}. */
+    /**
+     * For RPC routes the name callers use; for HTTP routes {@code "<METHOD> <pattern>"}; for WebSocket routes
+     * {@code "WEBSOCKET <pattern>"}.
+     */
     public String name() {
         return name;
     }

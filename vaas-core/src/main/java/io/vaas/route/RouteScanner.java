@@ -3,6 +3,7 @@ package io.vaas.route;
 import io.vaas.AppLoadException;
 import io.vaas.api.HttpParams;
 import io.vaas.api.HttpRequest;
+import io.vaas.api.WebSocketMessage;
 import io.vaas.api.ServerType;
 import io.vaas.api.VaasServer;
 import io.vaas.load.AppArchive;
@@ -136,15 +137,37 @@ public final class RouteScanner {
                     + " parameters; a route takes at most one (wrap several values in a record)");
         }
         Class<?> param = m.getParameterCount() == 0 ? null : m.getParameterTypes()[0];
+        ServerType type = ann.type();
         Route.Input input = param == null ? Route.Input.NONE
                 : param == HttpParams.class ? Route.Input.HTTP_PARAMS
                 : param == HttpRequest.class ? Route.Input.HTTP_REQUEST
+                : param == WebSocketMessage.class ? Route.Input.WEBSOCKET_MESSAGE
+                : type == ServerType.WEBSOCKET && param == String.class ? Route.Input.TEXT
+                : type == ServerType.WEBSOCKET && param == byte[].class ? Route.Input.BYTES
                 : Route.Input.JSON;
-        ServerType type = ann.type();
+        if (input == Route.Input.WEBSOCKET_MESSAGE && type != ServerType.WEBSOCKET) {
+            throw new AppLoadException(app, own.location(), "route " + where + " takes WebSocketMessage, which only "
+                    + "WebSocket routes receive; use type = ServerType.WEBSOCKET");
+        }
         String name;
         String httpMethod = null;
         PathPattern pattern = null;
-        if (type == ServerType.RPC) {
+        if (type == ServerType.WEBSOCKET) {
+            if (input == Route.Input.HTTP_PARAMS || input == Route.Input.HTTP_REQUEST) {
+                throw new AppLoadException(app, own.location(), "WebSocket route " + where + " takes "
+                        + param.getSimpleName() + "; a WebSocket route takes WebSocketMessage (whose "
+                        + "session().request() is the request that opened the connection), String, byte[], a JSON "
+                        + "type or nothing");
+            }
+            String path = ann.route().isEmpty() ? "/" + m.getName() : ann.route();
+            try {
+                pattern = PathPattern.compile(path);
+            } catch (IllegalArgumentException e) {
+                throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
+            }
+            httpMethod = "GET";
+            name = "WEBSOCKET " + path;
+        } else if (type == ServerType.RPC) {
             if (input == Route.Input.HTTP_PARAMS || input == Route.Input.HTTP_REQUEST) {
                 throw new AppLoadException(app, own.location(), "RPC route " + where + " takes " + param.getSimpleName()
                         + ", which only HTTP routes receive; use type = ServerType.HTTP or take the RPC argument type");

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** An app's routes: RPC routes by name, HTTP routes by method and path. Immutable. */
+/** An app's routes: RPC routes by name, HTTP routes by method and path, WebSocket routes by path. Immutable. */
 public final class RouteTable {
 
     /** The outcome of matching an HTTP request. */
@@ -32,11 +32,13 @@ public final class RouteTable {
 
     private final Map<String, Route> rpc;
     private final List<Route> http;
+    private final List<Route> webSocket;
     private final List<Route> all;
 
-    private RouteTable(Map<String, Route> rpc, List<Route> http, List<Route> all) {
+    private RouteTable(Map<String, Route> rpc, List<Route> http, List<Route> webSocket, List<Route> all) {
         this.rpc = rpc;
         this.http = http;
+        this.webSocket = webSocket;
         this.all = all;
     }
 
@@ -49,6 +51,7 @@ public final class RouteTable {
     public static RouteTable of(List<Route> routes) {
         Map<String, Route> rpc = new HashMap<>();
         List<Route> http = new ArrayList<>();
+        List<Route> webSocket = new ArrayList<>();
         for (Route r : routes) {
             if (r.type() == ServerType.RPC) {
                 Route before = rpc.putIfAbsent(r.name(), r);
@@ -56,6 +59,14 @@ public final class RouteTable {
                     throw new IllegalArgumentException("RPC route '" + r.name() + "' is declared twice: by "
                             + before.target() + " and by " + r.target() + "; rename one method or set route = \"...\"");
                 }
+            } else if (r.type() == ServerType.WEBSOCKET) {
+                for (Route other : webSocket) {
+                    if (other.pattern().sameShapeAs(r.pattern())) {
+                        throw new IllegalArgumentException("WebSocket routes clash: " + other.name() + " ("
+                                + other.target() + ") and " + r.name() + " (" + r.target() + ") match the same paths");
+                    }
+                }
+                webSocket.add(r);
             } else {
                 for (Route other : http) {
                     boolean methodsOverlap = other.answers(r.httpMethod()) || r.answers(other.httpMethod());
@@ -68,9 +79,11 @@ public final class RouteTable {
             }
         }
         // A request matching several patterns goes to the one with the most literal segments.
-        http.sort(Comparator.comparingInt((Route r) -> r.pattern().literalCount()).reversed()
-                .thenComparing(r -> r.pattern().wildcard()));
-        return new RouteTable(Map.copyOf(rpc), List.copyOf(http), List.copyOf(routes));
+        Comparator<Route> mostLiteralFirst = Comparator.comparingInt((Route r) -> r.pattern().literalCount())
+                .reversed().thenComparing(r -> r.pattern().wildcard());
+        http.sort(mostLiteralFirst);
+        webSocket.sort(mostLiteralFirst);
+        return new RouteTable(Map.copyOf(rpc), List.copyOf(http), List.copyOf(webSocket), List.copyOf(routes));
     }
 
     /** The RPC route called {@code name}, or null. */
@@ -94,6 +107,22 @@ public final class RouteTable {
             }
         }
         return allowed == null ? NOT_FOUND : new MethodNotAllowed(List.copyOf(allowed));
+    }
+
+    /** Matches the path of a WebSocket connection: a {@link Found} or a {@link NotFound}. */
+    public HttpMatch matchWebSocket(String path) {
+        for (Route r : webSocket) {
+            Map<String, String> params = r.pattern().match(path);
+            if (params != null) {
+                return new Found(r, params);
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** The WebSocket routes as {@code "WEBSOCKET <pattern>"}, sorted. */
+    public List<String> webSocketNames() {
+        return webSocket.stream().map(Route::name).sorted().toList();
     }
 
     /** Every route, in declaration order. */

@@ -58,6 +58,8 @@ public final class AppInstance {
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
     private volatile long lastCallEnded = System.nanoTime();
+    /** The WebSocket connections open to this instance; closed when it retires. */
+    private final java.util.Set<AppWebSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private AppInstance(AppConfig config, AppSource source, ConfigOverrides overrides, Map<Class<?>, Object> appServices,
                         HostSettings settings, AppContext context, AppClassLoader loader, RouteTable routes) {
@@ -294,7 +296,7 @@ public final class AppInstance {
      */
     public boolean retireIfIdle() {
         long idleMs = config.idleUnloadMs();
-        if (idleMs <= 0 || System.nanoTime() - lastCallEnded < idleMs * 1_000_000L) {
+        if (idleMs <= 0 || System.nanoTime() - lastCallEnded < idleMs * 1_000_000L || !sockets.isEmpty()) {
             return false;
         }
         return state.compareAndSet(0, RETIRED);
@@ -332,6 +334,7 @@ public final class AppInstance {
                 return;
             }
             if (state.compareAndSet(s, s + RETIRED)) {
+                closeSockets();
                 if (s == 0) {
                     release();
                 }
@@ -340,7 +343,15 @@ public final class AppInstance {
         }
     }
 
+    private void closeSockets() {
+        for (AppWebSocket socket : sockets) {
+            sockets.remove(socket);
+            socket.goAway();
+        }
+    }
+
     private void release() {
+        closeSockets();
         if (workers != null) {
             workers.close();
         }
@@ -568,6 +579,119 @@ public final class AppInstance {
         }
     }
 
+    /**
+     * A WebSocket connection to the route that matches {@code request}'s path; it is not open until the host calls
+     * {@link io.vaas.WebSocketConnection#opened}.
+     *
+     * @throws VaasCallException 404 {@code no_such_route} naming the app's WebSocket routes
+     */
+    public io.vaas.WebSocketConnection webSocket(HttpRequest request) {
+        if (!(routes.matchWebSocket(request.path()) instanceof RouteTable.Found(Route route, var params))) {
+            throw Failures.of(name(), null, 404, "no_such_route", "app '" + name() + "' has no WebSocket route for "
+                    + request.path() + "; its WebSocket routes are " + routes.webSocketNames());
+        }
+        return new AppWebSocket(this, route, params.isEmpty() ? request : request.withParams(params));
+    }
+
+    /** Adds an open connection; false when the instance has retired (the connection is then closed). */
+    boolean register(AppWebSocket socket) {
+        sockets.add(socket);
+        if (state.get() >= RETIRED) {
+            // Retired meanwhile: closeSockets may have run before the add.
+            sockets.remove(socket);
+            return false;
+        }
+        return true;
+    }
+
+    void deregister(AppWebSocket socket) {
+        sockets.remove(socket);
+    }
+
+    /** WebSocket connections open now. */
+    public int openWebSockets() {
+        return sockets.size();
+    }
+
+    /**
+     * Calls WebSocket route {@code route} with one event of a connection; the caller has {@link #tryEnter entered}.
+     *
+     * @return what to send back: a {@code String} (text, JSON included) or a {@code byte[]}; null for nothing
+     * @throws VaasCallException when the call fails
+     */
+    Object webSocketCall(Route route, io.vaas.api.WebSocketMessage message) {
+        gate.enter(route.name(), config.timeoutMs());
+        try {
+            return run(route, call -> webSocketHere(route, message, call));
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private Object webSocketHere(Route route, io.vaas.api.WebSocketMessage message, RunningCall call) {
+        Object arg;
+        try {
+            arg = switch (route.input()) {
+                case WEBSOCKET_MESSAGE -> message;
+                case TEXT -> message.text();
+                case BYTES -> message.bytes();
+                case JSON -> readJson(route, message.bytes());
+                default -> null;
+            };
+        } catch (VaasCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            // Binding runs the app's constructors and setters on this thread.
+            throw failure(route, t);
+        }
+        Object result;
+        try {
+            result = route.invoke(arg);
+        } catch (Throwable t) {
+            throw failure(route, t);
+        }
+        if (context.exited()) {
+            throw exitFailure(route);
+        }
+        if (result == null || result instanceof String || result instanceof byte[]) {
+            return result;
+        }
+        try {
+            // Converting runs the app's getters: inside the call, under its deadline.
+            return toJsonText(result);
+        } catch (Throwable e) {
+            if (call.cancelled() != null) {
+                throw cancelled(route, call);
+            }
+            throw Failures.of(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '" + route.name()
+                    + "': " + io.vaas.GuestFailure.copyOf(e));
+        }
+    }
+
+    /** {@code value} as JSON text, with the app's own Jackson rules. */
+    String toJsonText(Object value) {
+        return new String(codec.toJson(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The error body a failed call answers with, as text. */
+    String errorText(VaasCallException e) {
+        return settings.errorResponse(e, config.showErrorStack()).bodyText();
+    }
+
+    private Object readJson(Route route, byte[] json) {
+        try {
+            return codec.read(json, route.inputType());
+        } catch (JsonMappingException e) {
+            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
+                    + route.name() + "': the " + (route.type() == io.vaas.api.ServerType.WEBSOCKET ? "message"
+                    : "body") + " does not bind to " + route.inputType().getTypeName() + ": " + JsonCodec.describe(e));
+        } catch (IOException e) {
+            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
+                    + route.name() + "': the " + (route.type() == io.vaas.api.ServerType.WEBSOCKET ? "message"
+                    : "body") + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
     private Object bindHttpArgument(Route route, HttpRequest request) {
         return switch (route.input()) {
             case NONE -> null;
@@ -578,17 +702,9 @@ public final class AppInstance {
                     throw Failures.of(name(), route.name(), 400, "missing_body", "app '" + name() + "' route '"
                             + route.name() + "' needs a JSON body (" + route.inputType().getTypeName() + ")");
                 }
-                try {
-                    yield codec.read(request.body(), route.inputType());
-                } catch (JsonMappingException e) {
-                    throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
-                            + route.name() + "': the body does not bind to " + route.inputType().getTypeName() + ": "
-                            + JsonCodec.describe(e));
-                } catch (IOException e) {
-                    throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
-                            + route.name() + "': the body is not valid JSON: " + e.getMessage());
-                }
+                yield readJson(route, request.body());
             }
+            case WEBSOCKET_MESSAGE, TEXT, BYTES -> throw new IllegalStateException(route + " is not an HTTP route");
         };
     }
 

@@ -105,7 +105,8 @@ public final class StandaloneServer implements AutoCloseable {
                     out.println("  " + app + ": " + route + " (vaas.rpc(\"" + app + "." + route.substring(4) + "\"))");
                 } else {
                     int space = route.indexOf(' ');
-                    out.println("  " + app + ": " + route.substring(0, space + 1) + url() + "/" + app
+                    String base = route.startsWith("WEBSOCKET ") ? url().replaceFirst("^http", "ws") : url();
+                    out.println("  " + app + ": " + route.substring(0, space + 1) + base + "/" + app
                             + route.substring(space + 1));
                 }
             }

@@ -39,6 +39,23 @@ class StandaloneServerTest {
             assertThat(hello.statusCode()).isEqualTo(200);
             assertThat(hello.body()).contains("world");
 
+            // The hello app's WebSocket route, printed with its ws: URL.
+            String ws = server.url().replaceFirst("^http", "ws") + "/hello/echo";
+            assertThat(printed).contains("WEBSOCKET " + ws);
+            java.util.concurrent.CompletableFuture<String> echoed = new java.util.concurrent.CompletableFuture<>();
+            java.net.http.WebSocket socket = CLIENT.newWebSocketBuilder().buildAsync(URI.create(ws),
+                    new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                                CharSequence data, boolean last) {
+                            echoed.complete(data.toString());
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            socket.sendText("world", true).get(10, TimeUnit.SECONDS);
+            assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hi, world");
+            socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+
             // Dropped in: deployed without a restart.
             Path copy = Files.copy(APPS.resolve("libraries-app.jar"), folder.resolve("libraries-app.jar"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

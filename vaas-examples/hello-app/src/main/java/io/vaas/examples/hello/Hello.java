@@ -7,7 +7,7 @@ import io.vaas.api.VaasServer;
 
 import java.util.Map;
 
-/** The smallest useful guest app: one HTTP route, a few RPC routes. */
+/** The smallest useful guest app: HTTP routes, a few RPC routes, a WebSocket route. */
 public class Hello {
 
     /** The argument of {@link #add}: JSON {@code {"a": 1, "b": 2}}. */
@@ -25,6 +25,15 @@ public class Hello {
             greeting = System.getenv().getOrDefault("GREETING", "hello");
         }
         return Map.of("hello", p.req().params().get("name"), "greeting", greeting);
+    }
+
+    /**
+     * A WebSocket route: each text message sent to {@code ws://…/hello/echo} comes back, after the greeting of the
+     * app's environment.
+     */
+    @VaasServer(type = ServerType.WEBSOCKET, route = "/echo")
+    public String echo(String text) {
+        return System.getenv().getOrDefault("GREETING", "hello") + ", " + text;
     }
 
     /** {@code hello.add} with {@code {"a": 1, "b": 2}} returns 3. */

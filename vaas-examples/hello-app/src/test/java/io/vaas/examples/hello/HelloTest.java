@@ -32,6 +32,36 @@ class HelloTest {
     }
 
     @Test
+    void echoesOverAWebSocket(AppHandle app) {
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        io.vaas.WebSocketConnection connection = app.webSocket(HttpRequest.get("/echo"));
+        connection.opened(new io.vaas.WebSocketPeer() {
+            @Override
+            public void sendText(String text) {
+                sent.add(text);
+            }
+
+            @Override
+            public void sendBinary(byte[] data) {
+                sent.add(data.length + " bytes");
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                sent.add("closed " + code);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+        });
+        connection.text("world");
+        connection.closed(1000, "");
+        assertThat(sent).containsExactly("hi, world");
+    }
+
+    @Test
     void greetingComesFromTheAppsEnvironment(AppHandle app) {
         assertThat(app.http(HttpRequest.get("/hello/world")).bodyText()).contains("\"greeting\":\"hi\"");
     }

@@ -1,0 +1,351 @@
+package io.vaas;
+
+import io.vaas.http.Gateway;
+import io.vaas.http.VaasHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * WebSocket routes: through the gateway (a real Jetty server on 127.0.0.1 and the JDK's WebSocket client), and
+ * through the host API with a transport of the host's own.
+ */
+class WebSocketTest {
+
+    static final GuestApp CHAT = GuestApp.withDescriptor("""
+            {"name": "chat", "timeoutMs": 300}
+            """).source("ws.Chat", """
+            package ws;
+            import io.vaas.api.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            public class Chat {
+                static final Map<String, Set<WebSocketSession>> ROOMS = new ConcurrentHashMap<>();
+                public record Move(int x, int y) { }
+                public record Moved(int x, int y, int sum) { }
+                public record Left(String left, int code) { }
+
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/echo")
+                public String echo(String text) {
+                    if (text.equals("boom")) {
+                        throw new VaasException(409, "boom", "asked to fail");
+                    }
+                    if (text.equals("spin")) {
+                        long x = 0;
+                        while (x >= 0) { x++; }
+                    }
+                    return "echo: " + text;
+                }
+
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/reverse")
+                public byte[] reverse(byte[] data) {
+                    byte[] out = new byte[data.length];
+                    for (int i = 0; i < data.length; i++) {
+                        out[i] = data[data.length - 1 - i];
+                    }
+                    return out;
+                }
+
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/move")
+                public Moved move(Move m) {
+                    return new Moved(m.x(), m.y(), m.x() + m.y());
+                }
+
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/room/{name}")
+                public String room(WebSocketMessage m) {
+                    String room = m.session().request().params().get("name");
+                    Set<WebSocketSession> members = ROOMS.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet());
+                    switch (m.kind()) {
+                        case OPEN:
+                            if (room.equals("locked")) {
+                                throw new VaasException(403, "locked", "room " + room + " is locked");
+                            }
+                            members.add(m.session());
+                            return "joined " + room + " (" + members.size() + ") from "
+                                    + m.session().request().queryParam("who");
+                        case TEXT:
+                            for (WebSocketSession s : members) {
+                                if (s != m.session()) {
+                                    s.send(m.session().request().queryParam("who") + ": " + m.text());
+                                }
+                            }
+                            return null;
+                        case CLOSE:
+                            members.remove(m.session());
+                            for (WebSocketSession s : members) {
+                                s.sendJson(new Left(m.session().request().queryParam("who"), m.closeCode()));
+                            }
+                            return null;
+                        default:
+                            return null;
+                    }
+                }
+            }
+            """);
+
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    Vaas vaas;
+    Gateway gateway;
+
+    void start(Path dir, String config) {
+        vaas = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar"))).config(config),
+                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        gateway = Gateway.start(new VaasHandler(vaas).maxBodyBytes(1024), "127.0.0.1", 0);
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (vaas != null) {
+            vaas.close();
+        }
+    }
+
+    /** A WebSocket client that keeps what it receives. */
+    static final class Client implements WebSocket.Listener {
+        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket socket;
+
+        static Client connect(URI uri) {
+            Client c = new Client();
+            c.socket = CLIENT.newWebSocketBuilder().buildAsync(uri, c).join();
+            return c;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            received.add(b);
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete("error " + error);
+        }
+
+        Object next() throws InterruptedException {
+            Object o = received.poll(10, TimeUnit.SECONDS);
+            assertThat(o).as("a message within 10 s").isNotNull();
+            return o;
+        }
+
+        String nextText() throws InterruptedException {
+            return (String) next();
+        }
+
+        void say(String text) {
+            socket.sendText(text, true).join();
+        }
+
+        String awaitClose() throws Exception {
+            return closed.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    URI ws(String path) {
+        return URI.create(gateway.url().replace("http://", "ws://") + path);
+    }
+
+    @Test
+    void messagesAreCallsAndWhatTheyReturnIsSentBack(@TempDir Path dir) throws Exception {
+        start(dir, "{}");
+        Client echo = Client.connect(ws("/chat/echo"));
+        echo.say("hi");
+        assertThat(echo.nextText()).isEqualTo("echo: hi");
+        // A failure is an error message; the connection stays open.
+        echo.say("boom");
+        assertThat(echo.nextText()).contains("\"status\":409").contains("\"error\":\"boom\"").contains("asked to fail");
+        echo.say("again");
+        assertThat(echo.nextText()).isEqualTo("echo: again");
+
+        Client reverse = Client.connect(ws("/chat/reverse"));
+        reverse.socket.sendBinary(ByteBuffer.wrap(new byte[]{1, 2, 3}), true).join();
+        assertThat((byte[]) reverse.next()).containsExactly(3, 2, 1);
+
+        Client move = Client.connect(ws("/chat/move"));
+        move.say("{\"x\": 2, \"y\": 5}");
+        assertThat(move.nextText()).isEqualTo("{\"x\":2,\"y\":5,\"sum\":7}");
+        move.say("{\"x\": \"two\"}");
+        assertThat(move.nextText()).contains("\"status\":400").contains("bad_body")
+                .contains("the message does not bind to ws.Chat$Move");
+        move.say("{\"x\": 1, \"y\": 1}");
+        assertThat(move.nextText()).contains("\"sum\":2");
+        echo.socket.sendClose(1000, "bye").join();
+        assertThat(echo.awaitClose()).startsWith("1000");
+    }
+
+    @Test
+    void aRouteWithTheSessionSeesEveryEventAndSendsToOthers(@TempDir Path dir) throws Exception {
+        start(dir, "{}");
+        Client ann = Client.connect(ws("/chat/room/tea?who=ann"));
+        assertThat(ann.nextText()).isEqualTo("joined tea (1) from ann");
+        Client bob = Client.connect(ws("/chat/room/tea?who=bob"));
+        assertThat(bob.nextText()).isEqualTo("joined tea (2) from bob");
+        ann.say("hello bob");
+        assertThat(bob.nextText()).isEqualTo("ann: hello bob");
+        bob.socket.sendClose(1000, "done").join();
+        assertThat(ann.nextText()).contains("\"left\":\"bob\"").contains("\"code\":1000");
+
+        // Refused at OPEN: the error, then a close with 4000 + its status.
+        Client eve = Client.connect(ws("/chat/room/locked?who=eve"));
+        assertThat(eve.nextText()).contains("\"status\":403").contains("room locked is locked");
+        assertThat(eve.awaitClose()).startsWith("4403 locked");
+    }
+
+    @Test
+    void theWrongKindOfMessageAndOversizeMessagesCloseTheConnection(@TempDir Path dir) throws Exception {
+        start(dir, "{}");
+        Client reverse = Client.connect(ws("/chat/reverse"));
+        reverse.say("text to a bytes route");
+        assertThat(reverse.awaitClose()).startsWith("1003").contains("takes binary messages");
+
+        Client echo = Client.connect(ws("/chat/echo"));
+        echo.say("x".repeat(2000));
+        assertThat(echo.awaitClose()).startsWith("1009");
+    }
+
+    @Test
+    void unknownRoutesAndAppsAreRefusedAtTheUpgrade(@TempDir Path dir) {
+        start(dir, "{}");
+        assertThat(handshakeStatus(ws("/chat/nowhere"))).isEqualTo(404);
+        assertThat(handshakeStatus(ws("/ghost/echo"))).isEqualTo(404);
+        // Through the host API, the error names the app's WebSocket routes.
+        assertThatThrownBy(() -> vaas.webSocket("chat", io.vaas.api.HttpRequest.get("/nowhere")))
+                .isInstanceOfSatisfying(VaasCallException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("app 'chat' has no WebSocket route for /nowhere; its "
+                            + "WebSocket routes are [WEBSOCKET /echo, WEBSOCKET /move, WEBSOCKET /reverse, "
+                            + "WEBSOCKET /room/{name}]");
+                });
+        // An HTTP request to a WebSocket route's path is not served by it.
+        assertThat(vaas.http("chat", io.vaas.api.HttpRequest.get("/echo")).status()).isEqualTo(404);
+    }
+
+    static int handshakeStatus(URI uri) {
+        try {
+            CLIENT.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { }).join();
+            return 101;
+        } catch (CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+            return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+    }
+
+    @Test
+    void aRunawayMessageEndsAtTheDeadlineAndTheNeighbourAnswers(@TempDir Path dir) throws Exception {
+        start(dir, "{}");
+        Client echo = Client.connect(ws("/chat/echo"));
+        echo.say("spin");
+        assertThat(echo.nextText()).contains("\"status\":504").contains("timeout")
+                .contains("app 'chat' route 'WEBSOCKET /echo' was stopped");
+        assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        echo.say("still here");
+        assertThat(echo.nextText()).isEqualTo("echo: still here");
+    }
+
+    @Test
+    void redeployClosesTheOldVersionsConnectionsAndNewOnesReachTheNewVersion(@TempDir Path dir) throws Exception {
+        start(dir, "{}");
+        Client ann = Client.connect(ws("/chat/room/tea?who=ann"));
+        assertThat(ann.nextText()).startsWith("joined tea (1)");
+        vaas.deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat2.jar"))).config("{\"version\": \"2\"}"));
+        assertThat(ann.awaitClose()).startsWith("1001 app 'chat' 0.0.0 was unloaded or replaced; connect again");
+        // The new version has its own (empty) room.
+        Client again = Client.connect(ws("/chat/room/tea?who=ann"));
+        assertThat(again.nextText()).isEqualTo("joined tea (1) from ann");
+        assertThat(vaas.undeploy("chat")).isTrue();
+        assertThat(again.awaitClose()).startsWith("1001");
+    }
+
+    /** A host's own transport: what the container sends, kept in order. */
+    static final class RecordingPeer implements WebSocketPeer {
+        final List<String> sent = new ArrayList<>();
+        String closed;
+
+        @Override
+        public synchronized void sendText(String text) {
+            sent.add(text);
+        }
+
+        @Override
+        public synchronized void sendBinary(byte[] data) {
+            sent.add("bytes " + data.length);
+        }
+
+        @Override
+        public synchronized void close(int code, String reason) {
+            closed = code + " " + reason;
+        }
+
+        @Override
+        public synchronized boolean isOpen() {
+            return closed == null;
+        }
+    }
+
+    @Test
+    void aHostFeedsConnectionsFromItsOwnTransport(@TempDir Path dir) throws Exception {
+        try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))).build()) {
+            RecordingPeer ann = new RecordingPeer();
+            WebSocketConnection a = host.webSocket("chat", io.vaas.api.HttpRequest.get("/room/den?who=ann"));
+            assertThat(a.app()).isEqualTo("chat");
+            assertThat(a.route()).isEqualTo("WEBSOCKET /room/{name}");
+            a.opened(ann);
+            RecordingPeer bob = new RecordingPeer();
+            WebSocketConnection b = host.webSocket("chat", io.vaas.api.HttpRequest.get("/room/den?who=bob"));
+            b.opened(bob);
+            a.text("hi");
+            b.closed(1001, "gone");
+            assertThat(bob.sent).containsExactly("joined den (2) from bob", "ann: hi");
+            assertThat(ann.sent).containsExactly("joined den (1) from ann", "{\"left\":\"bob\",\"code\":1001}");
+            // An open connection keeps its app; unloading closes it.
+            assertThat(host.undeploy("chat")).isTrue();
+            assertThat(ann.closed).startsWith("1001");
+        }
+    }
+}
