@@ -111,6 +111,23 @@ class EscapeSuiteTest {
                             Function<Class<?>, ClassLoader> loaderOf = Class::getClassLoader;
                             return loaderOf.apply(HttpRequest.class).loadClass("org.slf4j.LoggerFactory");
                         });
+                        case "renameCaller" -> attempt(() -> { Thread.currentThread().setName("pwned"); return "renamed"; });
+                        case "renameReflective" -> attempt(() -> Thread.class.getMethod("setName", String.class)
+                                .invoke(Thread.currentThread(), "pwned"));
+                        case "callerHandler" -> attempt(() -> {
+                            Thread.currentThread().setUncaughtExceptionHandler((t, x) -> { });
+                            return "handler set";
+                        });
+                        case "callerPriority" -> attempt(() -> { Thread.currentThread().setPriority(Thread.MAX_PRIORITY); return "raised"; });
+                        case "ownThread" -> attempt(() -> {
+                            Thread t = new Thread(() -> Thread.currentThread().setName("renamed-by-itself"));
+                            t.setName("mine");
+                            t.setDaemon(true);
+                            t.setUncaughtExceptionHandler((th, x) -> { });
+                            t.start();
+                            t.join();
+                            return t.getName();
+                        });
                         default -> "unknown attack " + how;
                     };
                 }
@@ -179,6 +196,29 @@ class EscapeSuiteTest {
         String result = (String) vaas.rpc("escaper.attack", attack);
         assertThat(result).as(attack).startsWith("denied: ").contains("app 'escaper'")
                 .contains(permission.equals("no permission") ? "no permission allows it" : "'" + permission + "'");
+        assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            renameCaller     | setName
+            renameReflective | setName
+            callerHandler    | setUncaughtExceptionHandler
+            callerPriority   | setPriority
+            """)
+    void theCallersThreadIsLeftAsTheAppFoundIt(String attack, String method) {
+        Thread caller = Thread.currentThread();
+        String name = caller.getName();
+        Thread.UncaughtExceptionHandler handler = caller.getUncaughtExceptionHandler();
+        int priority = caller.getPriority();
+        String result = (String) vaas.rpc("escaper.attack", attack);
+        assertThat(result).as(attack).startsWith("denied: app 'escaper' may not call Thread." + method + " on thread '"
+                + name + "': it is not one of the app's threads");
+        assertThat(caller.getName()).isEqualTo(name);
+        assertThat(caller.getUncaughtExceptionHandler()).isSameAs(handler);
+        assertThat(caller.getPriority()).isEqualTo(priority);
+        // Its own threads are the app's to name and configure.
+        assertThat(vaas.rpc("escaper.attack", "ownThread")).isEqualTo("escaped: renamed-by-itself");
         assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
     }
 

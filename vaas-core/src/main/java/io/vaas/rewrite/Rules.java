@@ -199,6 +199,12 @@ public final class Rules {
         // Threads: every thread the app starts, itself or through the JDK, is the app's.
         t.observe("start", "()V", THREADS, "adopt");
         t.staticCall("java/lang/Thread", "startVirtualThread", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", THREADS);
+        // What outlives a call on a thread: only on the app's own threads (a call may run on the host's).
+        t.instanceCall("java/lang/Thread", "setName", "(Ljava/lang/String;)V", THREADS);
+        t.instanceCall("java/lang/Thread", "setPriority", "(I)V", THREADS);
+        t.instanceCall("java/lang/Thread", "setDaemon", "(Z)V", THREADS);
+        t.instanceCall("java/lang/Thread", "setUncaughtExceptionHandler",
+                "(Ljava/lang/Thread$UncaughtExceptionHandler;)V", THREADS);
         for (String builder : List.of("java/lang/Thread$Builder", "java/lang/Thread$Builder$OfPlatform",
                 "java/lang/Thread$Builder$OfVirtual")) {
             t.instanceCall(builder, "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", THREADS);

@@ -257,8 +257,9 @@ final class WorkerPool {
                     if (job == null) {
                         return;
                     }
+                    // A late interrupt meant for an earlier call (its cancellation) must not reach this one.
+                    Thread.interrupted();
                     job.run();
-                    // An interrupt meant for the call (its cancellation) ends with it.
                     Thread.interrupted();
                     if (closed) {
                         end(BUSY);

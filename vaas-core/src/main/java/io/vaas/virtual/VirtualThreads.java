@@ -26,6 +26,38 @@ public final class VirtualThreads {
         }
     }
 
+    public static void setName(Thread thread, String name, Class<?> caller) {
+        own(thread, "setName", caller).setName(name);
+    }
+
+    public static void setPriority(Thread thread, int priority, Class<?> caller) {
+        own(thread, "setPriority", caller).setPriority(priority);
+    }
+
+    public static void setDaemon(Thread thread, boolean on, Class<?> caller) {
+        own(thread, "setDaemon", caller).setDaemon(on);
+    }
+
+    public static void setUncaughtExceptionHandler(Thread thread, Thread.UncaughtExceptionHandler handler,
+                                                   Class<?> caller) {
+        own(thread, "setUncaughtExceptionHandler", caller).setUncaughtExceptionHandler(handler);
+    }
+
+    /**
+     * {@code thread}, if the app may change what stays on it: a thread it started (or has yet to start). A call runs
+     * on a thread of its caller (the host's, a worker's), which must be left as the app found it: a name, priority
+     * or handler set there would outlive the call, and a handler would run the app's code outside any call.
+     */
+    private static Thread own(Thread thread, String what, Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        if (thread.getState() == Thread.State.NEW || context.threads().owns(thread)) {
+            return thread;
+        }
+        throw new SecurityException("app '" + context.app() + "' may not call Thread." + what + " on thread '"
+                + thread.getName() + "': it is not one of the app's threads (threads the app starts are its own; a "
+                + "call runs on its caller's thread, which the app must leave as it found it)");
+    }
+
     public static Thread startVirtualThread(Runnable task, Class<?> caller) {
         return start(Thread.ofVirtual().unstarted(task), caller);
     }
