@@ -21,13 +21,33 @@ import java.util.function.Supplier;
  *
  * <p>The hand-off is built for short calls. A worker that finishes a call spins on its slot for a few tens of
  * microseconds before it parks, and a caller spins for its result as long before it parks: while calls keep coming
- * neither side pays a thread wake-up. Idle workers are taken last-in first-out, so the warmest thread serves and the
+ * neither side pays a thread wake-up. Only half as many callers as there are processors spin at once (across all
+ * pools); the others park at once, so that under load spinning callers do not take the CPU from the workers. Idle workers are taken last-in first-out, so the warmest thread serves and the
  * others can time out.
  */
 final class WorkerPool {
 
     /** How long a caller, or a worker out of work, spins before it parks. */
     static final long SPIN_NANOS = 50_000;
+    /**
+     * How many callers (of all pools) may spin for their result at once: half the processors. Past that, spinning
+     * takes the CPU from the workers that would produce the results (32 callers on 2 cores), so a caller parks at
+     * once instead.
+     */
+    private static final int MAX_SPINNING = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    private static final AtomicInteger SPINNING = new AtomicInteger();
+
+    private static boolean startSpinning() {
+        while (true) {
+            int n = SPINNING.get();
+            if (n >= MAX_SPINNING) {
+                return false;
+            }
+            if (SPINNING.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
 
     private final String app;
     private final int max;
@@ -194,9 +214,15 @@ final class WorkerPool {
 
         /** Waits for the result; false when this thread was interrupted first (the interrupt is consumed). */
         boolean await() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (!done && System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
+            if (!done && startSpinning()) {
+                try {
+                    long spinUntil = System.nanoTime() + SPIN_NANOS;
+                    while (!done && System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    }
+                } finally {
+                    SPINNING.decrementAndGet();
+                }
             }
             while (!done) {
                 LockSupport.park(this);
@@ -278,10 +304,28 @@ final class WorkerPool {
             }
         }
 
+        /**
+         * Looks for a job until {@code until}; null when none came. Not counted in {@link #MAX_SPINNING}: workers are
+         * few (at most {@code workers} per app) and spin only between calls, while callers can be many.
+         */
+        private Job<?> spinForJob(long until) {
+            while (System.nanoTime() < until && state.get() != ENDING) {
+                Job<?> job = slot.getAndSet(null);
+                if (job != null) {
+                    return job;
+                }
+                Thread.onSpinWait();
+            }
+            return null;
+        }
+
         /** The next job: looked for briefly, then waited for up to the keep-alive; null when the worker should end. */
         private Job<?> next() {
             long start = System.nanoTime();
-            long spinUntil = start + SPIN_NANOS;
+            Job<?> spun = spinForJob(start + SPIN_NANOS);
+            if (spun != null) {
+                return spun;
+            }
             while (true) {
                 Job<?> job = slot.getAndSet(null);
                 if (job != null) {
@@ -292,10 +336,6 @@ final class WorkerPool {
                     return null;
                 }
                 long now = System.nanoTime();
-                if (now < spinUntil) {
-                    Thread.onSpinWait();
-                    continue;
-                }
                 if (closed || now - start >= keepAliveNanos) {
                     if (s == IDLE && end(IDLE)) {
                         return null;
