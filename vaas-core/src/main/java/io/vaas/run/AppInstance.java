@@ -76,8 +76,11 @@ public final class AppInstance {
         this.loader = loader;
         this.routes = routes;
         this.codec = new JsonCodec(loader);
-        this.workers = config.workerThreads() == AppConfig.WorkerThreads.NEVER ? null
-                : new WorkerPool(config.name(), config.workers(), loader, settings.workerKeepAliveMs() * 1_000_000L);
+        boolean mayUseWorkers = config.workerThreads() == AppConfig.WorkerThreads.ALWAYS || config.prewarm() > 0
+                || (config.workerThreads() == AppConfig.WorkerThreads.AUTO && cpuMsPerCall > 0);
+        this.workers = mayUseWorkers
+                ? new WorkerPool(config.name(), config.workers(), loader, settings.workerKeepAliveMs() * 1_000_000L)
+                : null;
     }
 
     /**
@@ -432,8 +435,11 @@ public final class AppInstance {
     }
 
     private boolean onWorker() {
-        return config.workerThreads() == AppConfig.WorkerThreads.ALWAYS
-                || (cpuMsPerCall > 0 && Thread.currentThread().isVirtual());
+        return switch (config.workerThreads()) {
+            case ALWAYS -> true;
+            case AUTO -> cpuMsPerCall > 0 && Thread.currentThread().isVirtual();
+            case NEVER -> false;
+        };
     }
 
     private <T> T runHere(Route route, RunningCall outer, java.util.function.Function<RunningCall, T> body) {
