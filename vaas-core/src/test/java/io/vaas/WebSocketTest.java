@@ -57,6 +57,22 @@ class WebSocketTest {
                     return "echo: " + text;
                 }
 
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/ticker")
+                public String ticker(WebSocketMessage m) throws InterruptedException {
+                    if (m.kind() != WebSocketMessage.Kind.OPEN) {
+                        return null;
+                    }
+                    WebSocketSession session = m.session();
+                    Thread pusher = new Thread(() -> {
+                        for (int i = 1; i <= 3; i++) {
+                            session.send("tick " + i + " from " + Thread.currentThread().getName());
+                        }
+                    });
+                    pusher.start();
+                    pusher.join();
+                    return "on " + Thread.currentThread().getName();
+                }
+
                 @VaasServer(type = ServerType.WEBSOCKET, route = "/reverse")
                 public byte[] reverse(byte[] data) {
                     byte[] out = new byte[data.length];
@@ -260,7 +276,7 @@ class WebSocketTest {
                     assertThat(e.status()).isEqualTo(404);
                     assertThat(e.getMessage()).contains("app 'chat' has no WebSocket route for /nowhere; its "
                             + "WebSocket routes are [WEBSOCKET /echo, WEBSOCKET /move, WEBSOCKET /reverse, "
-                            + "WEBSOCKET /room/{name}]");
+                            + "WEBSOCKET /room/{name}, WEBSOCKET /ticker]");
                 });
         // An HTTP request to a WebSocket route's path is not served by it.
         assertThat(vaas.http("chat", io.vaas.api.HttpRequest.get("/echo")).status()).isEqualTo(404);
@@ -325,6 +341,32 @@ class WebSocketTest {
         @Override
         public synchronized boolean isOpen() {
             return closed == null;
+        }
+    }
+
+    @Test
+    void anAppPushesFromItsOwnThreadsAndOpenConnectionsKeepItLoaded(@TempDir Path dir) throws Exception {
+        try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))
+                .config("{\"idleUnloadMs\": 200, \"workerThreads\": \"always\"}")).build()) {
+            RecordingPeer peer = new RecordingPeer();
+            WebSocketConnection c = host.webSocket("chat", io.vaas.api.HttpRequest.get("/ticker"));
+            c.opened(peer);
+            assertThat(peer.sent).hasSize(4);
+            assertThat(peer.sent.subList(0, 3)).allSatisfy(m -> assertThat(m).matches("tick \\d from chat/.*"));
+            // The OPEN event ran on one of the app's worker threads.
+            assertThat(peer.sent.get(3)).startsWith("on vaas-worker:chat-");
+            Thread.sleep(700);
+            assertThat(host.dormant("chat")).as("an app with an open connection is not idle").isFalse();
+            c.closed(1000, "");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!host.dormant("chat") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(host.dormant("chat")).isTrue();
+            // A new connection loads it again.
+            RecordingPeer again = new RecordingPeer();
+            host.webSocket("chat", io.vaas.api.HttpRequest.get("/echo")).opened(again);
+            assertThat(host.dormant("chat")).isFalse();
         }
     }
 

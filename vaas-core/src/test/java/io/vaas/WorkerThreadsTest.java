@@ -194,6 +194,20 @@ class WorkerThreadsTest {
     }
 
     @Test
+    void aRunawayCallOnAWorkerIsStoppedAndTheWorkerServesAgain(@TempDir Path dir) {
+        try (Vaas vaas = deploy(dir, "{\"workerThreads\": \"always\", \"workers\": 1, \"timeoutMs\": 200}")) {
+            String worker = (String) vaas.rpc("where.thread");
+            assertThatThrownBy(() -> vaas.rpc("where.spin")).isInstanceOfSatisfying(VaasCallException.class, e -> {
+                assertThat(e.status()).isEqualTo(504);
+                assertThat(e.getMessage()).contains("app 'where' route 'spin' was stopped: its timeoutMs of 200 ms");
+            });
+            // Stopped, not lost: the same (only) worker answers the next call.
+            assertThat(vaas.rpc("where.thread")).isEqualTo(worker);
+            assertThat(workerThreads("where")).containsExactly(worker);
+        }
+    }
+
+    @Test
     void deadlinesAndCallChainsCrossTheHandOff(@TempDir Path dir) {
         Path jar = AppToAppRpcTest.HOPPER.writeJar(dir.resolve("hopper.jar"));
         String onWorkers = "{\"workerThreads\": \"always\"}";
