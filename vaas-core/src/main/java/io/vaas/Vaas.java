@@ -657,7 +657,7 @@ public final class Vaas implements AutoCloseable {
      *
      * @param upgrade the request that asks for the upgrade, with the app's path (its body is ignored)
      * @throws VaasCallException 404 when there is no such app, version or WebSocket route (naming the app's
-     *                           WebSocket routes); 503 when the app could not be loaded
+     *                           WebSocket routes)
      */
     public WebSocketConnection webSocket(String app, HttpRequest upgrade) {
         Objects.requireNonNull(upgrade, "upgrade");

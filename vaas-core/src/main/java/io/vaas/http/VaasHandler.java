@@ -28,6 +28,10 @@ import java.util.Optional;
  * {@code orders}, path {@code /items/7}). Every failure is an error response with a JSON body that names what was
  * asked: 404 for no such app (listing the deployed ones), 413 for a body over {@link #maxBodyBytes}.
  *
+ * <p>A WebSocket upgrade ({@code Upgrade: websocket}) is routed the same way to the app's {@code WEBSOCKET} route
+ * for the path, when Jetty's WebSocket server ({@code org.eclipse.jetty.websocket:jetty-websocket-jetty-server}) is
+ * on the class path; see {@link Vaas#webSocket}.
+ *
  * <pre>{@code
  * server.setHandler(new VaasHandler(vaas));   // in a host's own Jetty server
  * }</pre>

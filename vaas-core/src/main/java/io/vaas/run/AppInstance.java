@@ -614,11 +614,6 @@ public final class AppInstance {
         sockets.remove(socket);
     }
 
-    /** WebSocket connections open now. */
-    public int openWebSockets() {
-        return sockets.size();
-    }
-
     /**
      * Calls WebSocket route {@code route} with one event of a connection; the caller has {@link #tryEnter entered}.
      *
@@ -684,17 +679,18 @@ public final class AppInstance {
         return settings.errorResponse(e, config.showErrorStack()).bodyText();
     }
 
+    /** An HTTP body or a WebSocket text message bound to the route's parameter type. */
     private Object readJson(Route route, byte[] json) {
+        String what = route.type() == io.vaas.api.ServerType.WEBSOCKET ? "message" : "body";
         try {
             return codec.read(json, route.inputType());
         } catch (JsonMappingException e) {
-            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
-                    + route.name() + "': the " + (route.type() == io.vaas.api.ServerType.WEBSOCKET ? "message"
-                    : "body") + " does not bind to " + route.inputType().getTypeName() + ": " + JsonCodec.describe(e));
+            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '" + route.name()
+                    + "': the " + what + " does not bind to " + route.inputType().getTypeName() + ": "
+                    + JsonCodec.describe(e));
         } catch (IOException e) {
-            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '"
-                    + route.name() + "': the " + (route.type() == io.vaas.api.ServerType.WEBSOCKET ? "message"
-                    : "body") + " is not valid JSON: " + e.getMessage());
+            throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '" + route.name()
+                    + "': the " + what + " is not valid JSON: " + e.getMessage());
         }
     }
 

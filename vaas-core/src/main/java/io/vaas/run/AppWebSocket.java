@@ -109,32 +109,43 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
             goAway();
             return;
         }
+        Object out;
         try {
-            Object out = instance.webSocketCall(route, message);
-            if (out != null && message.kind() != WebSocketMessage.Kind.CLOSE) {
-                if (out instanceof byte[] b) {
-                    send(b);
-                } else {
-                    send((String) out);
-                }
-            }
+            out = instance.webSocketCall(route, message);
         } catch (VaasCallException e) {
-            if (message.kind() == WebSocketMessage.Kind.CLOSE) {
-                LOG.info("app '{}' {}: handling the close of connection {} failed: {}", instance.name(),
-                        route.name(), id, e.getMessage());
-                return;
-            }
-            trySend(instance.errorText(e));
-            if (message.kind() == WebSocketMessage.Kind.OPEN) {
-                closeQuietly(4000 + Math.min(Math.max(e.status(), 0), 999), e.code());
-            } else if (instance.exited()) {
-                closeQuietly(1011, "app '" + instance.name() + "' exited; connect again");
-            }
-        } catch (IllegalStateException | UncheckedIOException e) {
-            // Sending the result failed: the client has gone.
-            LOG.debug("app '{}' {}: connection {}: {}", instance.name(), route.name(), id, e.toString());
+            failed(message, e);
+            return;
         } finally {
             instance.exit();
+        }
+        if (out == null || message.kind() == WebSocketMessage.Kind.CLOSE) {
+            return;
+        }
+        try {
+            if (out instanceof byte[] b) {
+                send(b);
+            } else {
+                send((String) out);
+            }
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The client has gone; its close comes through closed().
+            LOG.debug("app '{}' {}: connection {}: the reply was not sent: {}", instance.name(), route.name(), id,
+                    e.toString());
+        }
+    }
+
+    /** A call failed: the error goes to the client as a message; a refused OPEN or an app that exited closes. */
+    private void failed(WebSocketMessage message, VaasCallException e) {
+        if (message.kind() == WebSocketMessage.Kind.CLOSE) {
+            LOG.info("app '{}' {}: handling the close of connection {} failed: {}", instance.name(), route.name(), id,
+                    e.getMessage());
+            return;
+        }
+        trySend(instance.errorText(e));
+        if (message.kind() == WebSocketMessage.Kind.OPEN) {
+            closeQuietly(4000 + Math.min(Math.max(e.status(), 0), 999), e.code());
+        } else if (instance.exited()) {
+            closeQuietly(1011, "app '" + instance.name() + "' exited; connect again");
         }
     }
 

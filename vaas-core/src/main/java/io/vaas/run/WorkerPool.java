@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * <p>The hand-off is built for short calls. A worker that finishes a call spins on its slot for a few tens of
  * microseconds before it parks, and a caller spins for its result as long before it parks: while calls keep coming
  * neither side pays a thread wake-up. Only half as many callers as there are processors spin at once (across all
- * pools); the others park at once, so that under load spinning callers do not take the CPU from the workers. Idle workers are taken last-in first-out, so the warmest thread serves and the
- * others can time out.
+ * pools); the others park at once, so that under load spinning callers do not take the CPU from the workers. Idle
+ * workers are taken last-in first-out, so the warmest thread serves and the others can time out.
  */
 final class WorkerPool {
 
@@ -98,8 +98,10 @@ final class WorkerPool {
             w = startWorker();
             if (w == null) {
                 throw Failures.of(app, route, 503, "overloaded", "app '" + app + "' has no worker thread free for "
-                        + "route '" + route + "': " + (closed ? "the app is being unloaded" : "its " + max
-                        + " workers are all busy"));
+                        + "route '" + route + "': " + (closed ? "the app is being unloaded"
+                        : alive.get() >= max ? "its " + max + " workers are all busy"
+                        : "the JVM could not start a thread (see the log; lower \"workers\" or use \"workerThreads\": "
+                        + "\"never\")"));
             }
         }
         Job<T> job = new Job<>(task);
@@ -119,6 +121,10 @@ final class WorkerPool {
         }
         if (job.failure instanceof Error e) {
             throw e;
+        }
+        if (job.failure != null) {
+            // A checked exception thrown sneakily by guest code.
+            throw new IllegalStateException(job.failure);
         }
         return job.result;
     }
@@ -166,14 +172,11 @@ final class WorkerPool {
         } catch (RuntimeException | OutOfMemoryError e) {
             all.remove(w);
             alive.decrementAndGet();
+            org.slf4j.LoggerFactory.getLogger(WorkerPool.class).warn("app '{}': a worker thread could not be started: {}",
+                    app, e.toString());
             return null;
         }
         return w;
-    }
-
-    /** Workers alive now. */
-    int alive() {
-        return alive.get();
     }
 
     /**
