@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * handler returning the same bytes (and the same app with {@code "workerThreads": "always"}), under the same load from the same Java client in the same process: requests per
  * second and p99 latency, contenders alternated, two rounds after a warm-up.
  *
- * <p>{@code java -cp benchmarks.jar io.vaas.examples.bench.GatewayThroughput [connections] [seconds]}
+ * <p>{@code java -cp benchmarks.jar io.vaas.examples.bench.GatewayThroughput [connections] [seconds]}; with
+ * {@code --serve} it only serves, for {@code gateway-wrk.sh} (wrk as the load generator, server CPU measured).
  */
 public final class GatewayThroughput {
 
@@ -37,6 +38,10 @@ public final class GatewayThroughput {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--serve")) {
+            serve();
+            return;
+        }
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Server plain = plainServer();
@@ -62,6 +67,27 @@ public final class GatewayThroughput {
                                 + "(p99 %.2f ms): %.2fx; on the app's worker threads %.0f req/s (p99 %.2f ms): %.2fx%n",
                         round, connections, p.perSecond, p.p99Ms, g.perSecond, g.p99Ms, g.perSecond / p.perSecond,
                         w.perSecond, w.p99Ms, w.perSecond / p.perSecond);
+            }
+        } finally {
+            plain.stop();
+        }
+    }
+
+    /**
+     * Only the servers, for a load generator outside this JVM ({@code gateway-wrk.sh}): prints the three URLs on one
+     * line and serves until standard input closes.
+     */
+    private static void serve() throws Exception {
+        Server plain = plainServer();
+        try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(BenchApps.helloJar()),
+                AppSpec.of("workers", BenchApps.helloJar()).config("{\"workerThreads\": \"always\"}")).build();
+             Gateway gateway = Gateway.start(vaas, "127.0.0.1", 0)) {
+            System.out.println("plain=http://127.0.0.1:" + ((ServerConnector) plain.getConnectors()[0]).getLocalPort()
+                    + "/hello/world?greeting=hi gateway=" + gateway.url() + "/hello/hello/world?greeting=hi workers="
+                    + gateway.url() + "/workers/hello/world?greeting=hi");
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Serve until the script closes our input.
             }
         } finally {
             plain.stop();
