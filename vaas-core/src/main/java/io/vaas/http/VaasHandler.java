@@ -265,6 +265,17 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
                 .withRemoteAddress(Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
     }
 
+    /** Whether the request certainly has no body: a length of 0, or HTTP/1 without a length or chunked encoding. */
+    private static boolean hasNoBody(Request request, long declared) {
+        if (declared >= 0) {
+            return declared == 0;
+        }
+        org.eclipse.jetty.http.HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        return (version == org.eclipse.jetty.http.HttpVersion.HTTP_1_1
+                || version == org.eclipse.jetty.http.HttpVersion.HTTP_1_0)
+                && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
     private HttpResponse answer(Request request, Chunks chunks) throws java.io.IOException {
         String host = Request.getServerName(request);
         String path = pathOf(request);
@@ -279,8 +290,13 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
                     + maxBodyBytes + " bytes");
         }
         byte[] body;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(maxBodyBytes + 1);
+        if (hasNoBody(request, declared)) {
+            // A GET, mostly: nothing to read, and no stream and buffer to make for it.
+            body = new byte[0];
+        } else {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = in.readNBytes(declared > 0 ? (int) declared + 1 : maxBodyBytes + 1);
+            }
         }
         if (body.length > maxBodyBytes) {
             return error(413, "body_too_large", "the request body is over the limit of " + maxBodyBytes + " bytes");

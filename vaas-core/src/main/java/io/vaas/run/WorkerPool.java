@@ -19,16 +19,23 @@ import java.util.function.Supplier;
  * {@code keepAliveNanos} without a call and at unload. The app's {@link CallGate} admits at most {@code workers} calls
  * at once, so a call admitted always finds an idle worker or room for a new one: the pool has no queue of its own.
  *
- * <p>The hand-off is built for short calls. A worker that finishes a call spins on its slot for a few tens of
- * microseconds before it parks, and a caller spins for its result as long before it parks: while calls keep coming
- * neither side pays a thread wake-up. Only half as many callers as there are processors spin at once (across all
+ * <p>The hand-off is built for short calls. A worker that finishes a call spins on its slot for a few microseconds
+ * before it parks, and a caller spins for its result before it parks, as long as results recently came while it
+ * spun (up to 50 µs): while short calls keep coming neither side pays a thread wake-up, and when calls are long or
+ * the app is saturated nobody burns the CPU spinning. Only half as many callers as there are processors spin at once (across all
  * pools); the others park at once, so that under load spinning callers do not take the CPU from the workers. Idle
  * workers are taken last-in first-out, so the warmest thread serves and the others can time out.
  */
 final class WorkerPool {
 
-    /** How long a caller, or a worker out of work, spins before it parks. */
+    /** How long a caller spins for its result before it parks. */
     static final long SPIN_NANOS = 50_000;
+    /**
+     * How long a worker out of work spins for the next call before it parks: long enough for a caller that calls
+     * again at once, short enough that a worker of a saturated app (its next call comes through the gate, after a
+     * thread wake-up) does not burn the CPU its callers need.
+     */
+    static final long WORKER_SPIN_NANOS = 5_000;
     /**
      * How many callers (of all pools) may spin for their result at once: half the processors. Past that, spinning
      * takes the CPU from the workers that would produce the results (32 callers on 2 cores), so a caller parks at
@@ -49,6 +56,14 @@ final class WorkerPool {
         }
     }
 
+    /** The least spin worth starting. */
+    private static final long MIN_SPIN_NANOS = 2_000;
+    /** With spinning off, one call in this many spins again (a power of two). */
+    private static final int RETRY_SPIN_EVERY = 64;
+
+    /** How long this pool's callers spin for their result now (see {@link #spinFor}); racy by design. */
+    private volatile long spinNanos = SPIN_NANOS;
+    private final AtomicInteger spinRetries = new AtomicInteger();
     private final String app;
     private final int max;
     private final ClassLoader loader;
@@ -106,6 +121,7 @@ final class WorkerPool {
         }
         Job<T> job = new Job<>(task);
         w.hand(job);
+        spinFor(job);
         boolean interrupted = false;
         while (!job.await()) {
             if (!interrupted) {
@@ -127,6 +143,39 @@ final class WorkerPool {
             throw new IllegalStateException(job.failure);
         }
         return job.result;
+    }
+
+    /**
+     * Spins for {@code job}'s result while spinning pays: for eight times as long as the last result took when it
+     * came during a spin (at least 8 µs, at most {@link #SPIN_NANOS}). A result that did not come in time halves the next spin, down to none; then
+     * one call in {@link #RETRY_SPIN_EVERY} tries again, so a pool whose calls got short again finds out.
+     */
+    private void spinFor(Job<?> job) {
+        long budget = spinNanos;
+        if (budget == 0 && (spinRetries.incrementAndGet() & (RETRY_SPIN_EVERY - 1)) != 0) {
+            return;
+        }
+        if (!startSpinning()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            long until = start + (budget == 0 ? SPIN_NANOS : budget);
+            long now = start;
+            while (!job.done && now < until) {
+                Thread.onSpinWait();
+                now = System.nanoTime();
+            }
+            if (job.done) {
+                // Came while spinning: next time spin with ample room over what it took (noise is large here).
+                spinNanos = Math.min(SPIN_NANOS, Math.max(8 * (now - start), 4 * MIN_SPIN_NANOS));
+            } else {
+                long halved = budget / 2;
+                spinNanos = halved < MIN_SPIN_NANOS ? 0 : halved;
+            }
+        } finally {
+            SPINNING.decrementAndGet();
+        }
     }
 
     private Worker takeIdle() {
@@ -217,16 +266,6 @@ final class WorkerPool {
 
         /** Waits for the result; false when this thread was interrupted first (the interrupt is consumed). */
         boolean await() {
-            if (!done && startSpinning()) {
-                try {
-                    long spinUntil = System.nanoTime() + SPIN_NANOS;
-                    while (!done && System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
-                    }
-                } finally {
-                    SPINNING.decrementAndGet();
-                }
-            }
             while (!done) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
@@ -325,7 +364,7 @@ final class WorkerPool {
         /** The next job: looked for briefly, then waited for up to the keep-alive; null when the worker should end. */
         private Job<?> next() {
             long start = System.nanoTime();
-            Job<?> spun = spinForJob(start + SPIN_NANOS);
+            Job<?> spun = spinForJob(start + WORKER_SPIN_NANOS);
             if (spun != null) {
                 return spun;
             }
