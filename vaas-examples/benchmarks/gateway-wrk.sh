@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The hello route through the gateway against a plain Jetty handler returning the same bytes, loaded by wrk (a
 # native client, so the load generator costs the 2 cores less than a Java one): requests per second, p99 latency,
-# and requests per CPU-second of the server process (the design brief's measure), contenders alternated.
+# and requests per CPU-second of the server process (the design brief's measure), contenders alternated:
+#   plain     a non-blocking handler: Jetty runs it on the thread that read the request, no hand-off
+#   blocking  the same handler as Jetty's default (may block): Jetty hands it to a pool thread
+#   gateway   the hello app through VaasHandler (which may block, so it hands off too)
+#   workers   the same app with "workerThreads": "always" (a second hand-off, to the app's own thread)
 #
 #   bash vaas-examples/benchmarks/gateway-wrk.sh [connections] [seconds] [rounds]
 #
@@ -45,8 +49,8 @@ run() { # name url seconds -> "req/s p99 req-per-cpu-second"
 }
 
 echo "warm-up"
-for name in plain gateway workers; do run "$name" "${url[$name]}" 5 >/dev/null; done
+for name in plain blocking gateway workers; do run "$name" "${url[$name]}" 5 >/dev/null; done
 for round in $(seq 1 "$rounds"); do
     echo "round $round, $connections connections, ${seconds}s each"
-    for name in plain gateway workers; do run "$name" "${url[$name]}" "$seconds"; done
+    for name in plain blocking gateway workers; do run "$name" "${url[$name]}" "$seconds"; done
 done

@@ -79,10 +79,18 @@ public final class GatewayThroughput {
      */
     private static void serve() throws Exception {
         Server plain = plainServer();
+        Server blocking = plainServer(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return answer(response, callback);
+            }
+        });
         try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(BenchApps.helloJar()),
                 AppSpec.of("workers", BenchApps.helloJar()).config("{\"workerThreads\": \"always\"}")).build();
              Gateway gateway = Gateway.start(vaas, "127.0.0.1", 0)) {
             System.out.println("plain=http://127.0.0.1:" + ((ServerConnector) plain.getConnectors()[0]).getLocalPort()
+                    + "/hello/world?greeting=hi blocking=http://127.0.0.1:"
+                    + ((ServerConnector) blocking.getConnectors()[0]).getLocalPort()
                     + "/hello/world?greeting=hi gateway=" + gateway.url() + "/hello/hello/world?greeting=hi workers="
                     + gateway.url() + "/workers/hello/world?greeting=hi");
             System.out.flush();
@@ -91,27 +99,40 @@ public final class GatewayThroughput {
             }
         } finally {
             plain.stop();
+            blocking.stop();
         }
     }
 
+    /**
+     * The baseline: a handler that returns the same bytes, non-blocking, so Jetty runs it on the thread that read
+     * the request, with no hand-off (a handler that runs application code cannot promise that).
+     */
     private static Server plainServer() throws Exception {
+        return plainServer(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return answer(response, callback);
+            }
+        });
+    }
+
+    private static Server plainServer(Handler handler) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract.NonBlocking() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                response.setStatus(200);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
-                response.write(true, ByteBuffer.wrap(BODY), callback);
-                return true;
-            }
-        });
+        server.setHandler(handler);
         server.start();
         return server;
+    }
+
+    private static boolean answer(Response response, Callback callback) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
+        response.write(true, ByteBuffer.wrap(BODY), callback);
+        return true;
     }
 
     private static void check(HttpClient client, String url) throws Exception {
