@@ -77,6 +77,11 @@ class NetAllowlistTest {
                                 yield "sent";
                             }
                         }
+                        case "lookup" -> InetAddress.getByName(port == 0 ? "exfiltrate.example.org" : "localhost").getHostAddress();
+                        case "lookupAll" -> Inet4Address.getAllByName("secret-data.example.org").length;
+                        case "lookupLiteral" -> InetAddress.getByName("127.0.0.1").isLoopbackAddress();
+                        case "socketAddress" -> new InetSocketAddress("exfiltrate.example.org", port).isUnresolved();
+                        case "socketAddressListed" -> new InetSocketAddress("localhost", port).isUnresolved();
                         case "subclass" -> { try (Socket s = new Socket() { }) { yield "made"; } }
                         case "authenticator" -> { Authenticator.setDefault(new Authenticator() { }); yield "set"; }
                         case "proxySelector" -> { ProxySelector.setDefault(null); yield "set"; }
@@ -155,6 +160,27 @@ class NetAllowlistTest {
         try (Vaas vaas = deploy(dir, "net:connect=127.0.0.1:" + allowedPort())) {
             assertThat(vaas.rpc("client.connect", "datagram" + " " + allowedPort())).isEqualTo("ok: sent");
             assertThat((String) vaas.rpc("client.connect", "datagram" + " " + other.getLocalPort())).startsWith("denied: ");
+        }
+    }
+
+    @Test
+    void onlyNamesTheAllowlistHoldsAreLookedUp(@TempDir Path dir) {
+        try (Vaas vaas = deploy(dir, "net:connect=localhost:" + allowedPort())) {
+            assertThat((String) vaas.rpc("client.connect", "lookup 0")).startsWith("denied: app 'client' may not look "
+                    + "up 'exfiltrate.example.org': its 'net:connect' permission allows localhost:" + allowedPort()
+                    + ", and only names it lists are resolved");
+            assertThat((String) vaas.rpc("client.connect", "lookupAll 0")).startsWith("denied: app 'client' may not "
+                    + "look up 'secret-data.example.org'");
+            // Listed names (on any port) and IP literals resolve; an address for another name stays unresolved.
+            assertThat(vaas.rpc("client.connect", "lookup 1")).isEqualTo("ok: 127.0.0.1");
+            assertThat(vaas.rpc("client.connect", "lookupLiteral 0")).isEqualTo("ok: true");
+            assertThat(vaas.rpc("client.connect", "socketAddress 80")).isEqualTo("ok: true");
+            assertThat(vaas.rpc("client.connect", "socketAddressListed 80")).isEqualTo("ok: false");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        }
+        try (Vaas vaas = deploy(dir, "net:connect")) {
+            // A bare permission resolves any name (not tried here on an outside name: tests stay off the network).
+            assertThat((String) vaas.rpc("client.connect", "lookup 1")).isEqualTo("ok: 127.0.0.1");
         }
     }
 

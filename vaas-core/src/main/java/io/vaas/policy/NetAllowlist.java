@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>A host is a name (matched without case), {@code *.suffix} for every name below {@code suffix}, an IP literal
  * (IPv6 in brackets), or {@code *}. A port is a number, a range {@code low-high}, or {@code *}. A connection is
- * allowed when the host as the app gave it, or the address it resolves to, matches an entry with its port.
+ * allowed when the host as the app gave it, or the address it resolves to, matches an entry with its port. Only
+ * names the list holds are looked up ({@link #allowsLookup}).
  *
  * @param entries the entries; empty when every host is allowed
  */
@@ -130,6 +131,31 @@ public record NetAllowlist(List<Entry> entries) {
         }
         for (Entry e : entries) {
             if (e.matches(host, port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the app may look {@code host} up: every host when every host is allowed; else an IP literal (no lookup
+     * happens) or a name some entry names, whatever its port. Names outside the list are not resolved, so a lookup
+     * cannot carry data out to a name server the app chose.
+     */
+    public boolean allowsLookup(String host) {
+        if (entries.isEmpty() || host == null || host.isEmpty()) {
+            // No name: the loopback address, resolved without a lookup.
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            InetAddress.ofLiteral(literal);
+            return true;
+        } catch (IllegalArgumentException notLiteral) {
+            // A name: allowed only if listed.
+        }
+        for (Entry e : entries) {
+            if (e.matches(host, e.lowPort())) {
                 return true;
             }
         }

@@ -434,6 +434,12 @@ public final class Rules {
         String addr = "Ljava/net/SocketAddress;";
         t.factoriesIn(NET, "java/net/Socket", "(" + str + "I)", "(" + inet + "I)", "(" + str + "I" + inet + "I)",
                 "(" + inet + "I" + inet + "I)", "(Ljava/net/Proxy;)");
+        // Name lookups: only of names the allowlist holds (a lookup reaches the network too).
+        for (String owner : List.of("java/net/InetAddress", "java/net/Inet4Address", "java/net/Inet6Address")) {
+            t.staticCall(owner, "getByName", "(" + str + ")" + inet, NET);
+            t.staticCall(owner, "getAllByName", "(" + str + ")[" + inet, NET);
+        }
+        t.factoriesIn(NET, "java/net/InetSocketAddress", "(" + str + "I)");
         // Subclasses' calls name the subclass: each gets the rule of the class that declares the method.
         for (String socket : List.of("java/net/Socket", "javax/net/ssl/SSLSocket")) {
             t.instanceCallAs(socket, "java/net/Socket", "connect", "(" + addr + ")V", NET);

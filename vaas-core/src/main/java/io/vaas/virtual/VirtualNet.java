@@ -82,6 +82,39 @@ public final class VirtualNet {
                 + "\"net:connect=host:port\" in \"permissions\" of vaas.json)");
     }
 
+    // Name lookups -------------------------------------------------------------------------------------------
+
+    public static InetAddress getByName(String host, Class<?> caller) throws java.net.UnknownHostException {
+        checkLookup(host, caller);
+        return InetAddress.getByName(host);
+    }
+
+    public static InetAddress[] getAllByName(String host, Class<?> caller) throws java.net.UnknownHostException {
+        checkLookup(host, caller);
+        return InetAddress.getAllByName(host);
+    }
+
+    /** A name the app may not look up stays unresolved (as the JDK leaves a name it cannot resolve). */
+    public static InetSocketAddress newInetSocketAddress(String host, int port, Class<?> caller) {
+        if (host != null && !AppContext.of(caller).netAllowlist().allowsLookup(host)) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range:" + port);
+            }
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private static void checkLookup(String host, Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        if (!context.netAllowlist().allowsLookup(host)) {
+            throw new SecurityException("app '" + context.app() + "' may not look up '" + host + "': its "
+                    + "'net:connect' permission allows " + context.netAllowlist() + ", and only names it lists are "
+                    + "resolved (a lookup reaches the network; list the host as \"net:connect=host:port\" in "
+                    + "\"permissions\" of vaas.json)");
+        }
+    }
+
     // java.net.Socket ----------------------------------------------------------------------------------------
 
     public static Socket newSocket(String host, int port, Class<?> caller) throws IOException {
