@@ -82,6 +82,18 @@ class NetAllowlistTest {
                         case "lookupLiteral" -> InetAddress.getByName("127.0.0.1").isLoopbackAddress();
                         case "socketAddress" -> new InetSocketAddress("exfiltrate.example.org", port).isUnresolved();
                         case "socketAddressListed" -> new InetSocketAddress("localhost", port).isUnresolved();
+                        case "urlRedirect" -> {
+                            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/away").toURL().openConnection();
+                            yield c.getResponseCode() + " " + (c.getResponseCode() == 200 ? new String(c.getInputStream().readAllBytes()) : c.getHeaderField("Location"));
+                        }
+                        case "urlFollow" -> {
+                            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/away").toURL().openConnection();
+                            c.setInstanceFollowRedirects(true);
+                            yield c.getResponseCode();
+                        }
+                        case "httpFollow" -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/away")).build(),
+                                        HttpResponse.BodyHandlers.ofString()).body();
                         case "subclass" -> { try (Socket s = new Socket() { }) { yield "made"; } }
                         case "authenticator" -> { Authenticator.setDefault(new Authenticator() { }); yield "set"; }
                         case "proxySelector" -> { ProxySelector.setDefault(null); yield "set"; }
@@ -107,6 +119,12 @@ class NetAllowlistTest {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        });
+        // A redirect to the same server under another name, which an allowlist of 127.0.0.1 does not list.
+        allowed.createContext("/away", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://localhost:" + allowed.getAddress().getPort() + "/hi");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
         });
         allowed.start();
         other = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
@@ -181,6 +199,26 @@ class NetAllowlistTest {
         try (Vaas vaas = deploy(dir, "net:connect")) {
             // A bare permission resolves any name (not tried here on an outside name: tests stay off the network).
             assertThat((String) vaas.rpc("client.connect", "lookup 1")).isEqualTo("ok: 127.0.0.1");
+        }
+    }
+
+    @Test
+    void redirectsAreNotFollowedPastTheAllowlist(@TempDir Path dir) {
+        try (Vaas vaas = deploy(dir, "net:connect=127.0.0.1:" + allowedPort())) {
+            assertThat(vaas.rpc("client.connect", "urlRedirect " + allowedPort()))
+                    .isEqualTo("ok: 302 http://localhost:" + allowedPort() + "/hi");
+            assertThat((String) vaas.rpc("client.connect", "urlFollow " + allowedPort()))
+                    .startsWith("denied: app 'client' asked http://127.0.0.1:" + allowedPort() + "/away to follow "
+                            + "redirects").contains("read the 3xx response's Location and open it yourself");
+            assertThat((String) vaas.rpc("client.connect", "httpFollow " + allowedPort()))
+                    .startsWith("denied: app 'client' sent http://127.0.0.1:" + allowedPort() + "/away with an "
+                            + "HttpClient that follows redirects (NORMAL)")
+                    .contains("followRedirects(HttpClient.Redirect.NEVER)");
+        }
+        try (Vaas vaas = deploy(dir, "net:connect")) {
+            // Any host allowed: redirects are followed as the JDK does.
+            assertThat(vaas.rpc("client.connect", "urlRedirect " + allowedPort())).isEqualTo("ok: 200 hello from host");
+            assertThat(vaas.rpc("client.connect", "httpFollow " + allowedPort())).isEqualTo("ok: hello from host");
         }
     }
 

@@ -469,6 +469,9 @@ public final class Rules {
         t.instanceCall(client, "sendAsync", "(Ljava/net/http/HttpRequest;" + handler + ")Ljava/util/concurrent/CompletableFuture;", NET);
         t.instanceCall(client, "sendAsync", "(Ljava/net/http/HttpRequest;" + handler
                 + "Ljava/net/http/HttpResponse$PushPromiseHandler;)Ljava/util/concurrent/CompletableFuture;", NET);
+        for (String http : List.of("java/net/HttpURLConnection", "javax/net/ssl/HttpsURLConnection")) {
+            t.instanceCallAs(http, "java/net/HttpURLConnection", "setInstanceFollowRedirects", "(Z)V", NET);
+        }
         t.instanceCall("java/net/http/WebSocket$Builder", "buildAsync",
                 "(Ljava/net/URI;Ljava/net/http/WebSocket$Listener;)Ljava/util/concurrent/CompletableFuture;", NET);
 

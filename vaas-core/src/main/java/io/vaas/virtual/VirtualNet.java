@@ -239,13 +239,13 @@ public final class VirtualNet {
 
     public static <T> HttpResponse<T> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
                                            Class<?> caller) throws IOException, InterruptedException {
-        check(request.uri(), caller);
+        check(client, request, caller);
         return client.send(request, handler);
     }
 
     public static <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpClient client, HttpRequest request,
                                                                   HttpResponse.BodyHandler<T> handler, Class<?> caller) {
-        check(request.uri(), caller);
+        check(client, request, caller);
         return client.sendAsync(request, handler);
     }
 
@@ -253,8 +253,35 @@ public final class VirtualNet {
                                                                   HttpResponse.BodyHandler<T> handler,
                                                                   HttpResponse.PushPromiseHandler<T> push,
                                                                   Class<?> caller) {
-        check(request.uri(), caller);
+        check(client, request, caller);
         return client.sendAsync(request, handler, push);
+    }
+
+    /**
+     * The request's host, and under an allowlist a client that does not follow redirects: the JDK would follow one
+     * to a host the list does not name without asking.
+     */
+    private static void check(HttpClient client, HttpRequest request, Class<?> caller) {
+        check(request.uri(), caller);
+        AppContext context = AppContext.of(caller);
+        if (client.followRedirects() != HttpClient.Redirect.NEVER && !context.netAllowlist().allowsAny()) {
+            throw new SecurityException("app '" + context.app() + "' sent " + request.uri() + " with an HttpClient "
+                    + "that follows redirects (" + client.followRedirects() + "): a redirect could lead to a host its "
+                    + "'net:connect' allowlist (" + context.netAllowlist() + ") does not name; build the client with "
+                    + "followRedirects(HttpClient.Redirect.NEVER) and send to the Location yourself");
+        }
+    }
+
+    /** Under an allowlist, {@code HttpURLConnection}s do not follow redirects (see {@code VirtualUrls}). */
+    public static void setInstanceFollowRedirects(java.net.HttpURLConnection connection, boolean follow,
+                                                  Class<?> caller) {
+        AppContext context = AppContext.of(caller);
+        if (follow && !context.netAllowlist().allowsAny()) {
+            throw new SecurityException("app '" + context.app() + "' asked " + connection.getURL() + " to follow "
+                    + "redirects: a redirect could lead to a host its 'net:connect' allowlist (" + context.netAllowlist()
+                    + ") does not name; read the 3xx response's Location and open it yourself");
+        }
+        connection.setInstanceFollowRedirects(follow);
     }
 
     public static CompletableFuture<WebSocket> buildAsync(WebSocket.Builder builder, URI uri,

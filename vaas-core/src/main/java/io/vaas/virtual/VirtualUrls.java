@@ -14,6 +14,7 @@ import java.util.Locale;
  * The app's own resources ({@code vaas:} URLs its class loader hands out) always open; {@code http}, {@code https}
  * and {@code ftp} need {@code net:connect} and a host its allowlist names; {@code file:} URLs name files under the
  * app's own root and need {@code files:read}; anything else ({@code jar:}, {@code jrt:}, {@code mailto:}…) is refused.
+ * Under a {@code net:connect} allowlist, HTTP connections do not follow redirects.
  *
  * <p>Takes the calling class last, like every entry point here. Not for direct use.
  */
@@ -24,10 +25,23 @@ public final class VirtualUrls {
 
     public static URLConnection openConnection(URL url, Class<?> caller) throws IOException {
         return switch (kind(url, caller)) {
-            case OWN, NETWORK -> url.openConnection();
+            case OWN -> url.openConnection();
+            case NETWORK -> confine(url.openConnection(), caller);
             case FILE -> throw new SecurityException("app '" + AppContext.of(caller).app() + "' opened a connection "
                     + "to " + url + ": file: URLs only open as streams (URL.openStream), or use java.nio.file.Files");
         };
+    }
+
+    /**
+     * Under an allowlist an HTTP connection does not follow redirects: the next hop could be a host the list does not
+     * name, and the JDK would go there unchecked. The app sees the 3xx and may open its {@code Location} itself.
+     */
+    private static URLConnection confine(URLConnection connection, Class<?> caller) {
+        if (connection instanceof java.net.HttpURLConnection http
+                && !AppContext.of(caller).netAllowlist().allowsAny()) {
+            http.setInstanceFollowRedirects(false);
+        }
+        return connection;
     }
 
     public static URLConnection openConnection(URL url, Proxy proxy, Class<?> caller) throws IOException {
@@ -38,7 +52,7 @@ public final class VirtualUrls {
         if (proxy != null && proxy.type() != Proxy.Type.DIRECT) {
             VirtualNet.check(proxy.address(), caller);
         }
-        return url.openConnection(proxy);
+        return kind == Kind.OWN ? url.openConnection(proxy) : confine(url.openConnection(proxy), caller);
     }
 
     public static InputStream openStream(URL url, Class<?> caller) throws IOException {
@@ -49,7 +63,7 @@ public final class VirtualUrls {
                 throw new java.net.MalformedURLException(url + ": " + e.getMessage());
             }
         }
-        return url.openStream();
+        return openConnection(url, caller).getInputStream();
     }
 
     public static Object getContent(URL url, Class<?> caller) throws IOException {
