@@ -80,6 +80,28 @@ class RunawayTest {
                     for (int i = 0; i < n; i++) { sum += i; }
                     return sum;
                 }
+                static final String RUN = "a".repeat(60) + "b";
+                @VaasServer(type = ServerType.RPC) public String backtrack(String how) {
+                    // Each of these tries some 60^12 ways to split RUN inside the JDK's regex engine (its
+                    // memoization, which defuses (a+)+b, does not help here).
+                    return switch (how) {
+                        case "matches" -> String.valueOf(RUN.matches("(.*a){12}"));
+                        case "matcher" -> String.valueOf(java.util.regex.Pattern.compile("(.*a){12}$").matcher(RUN).find());
+                        case "replaceAll" -> RUN.replaceAll("(.*a){12}$", "x");
+                        case "split" -> String.valueOf(RUN.split("(.*a){12}$").length);
+                        default -> "unknown";
+                    };
+                }
+                @VaasServer(type = ServerType.RPC) public String regexStillWorks() {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\\\w+)@(\\\\w+)\\\\.com").matcher("mail ann@example.com now");
+                    String found = m.find() ? m.group(1) + " at " + m.group(2) : "none";
+                    return found + "; " + "a1b22c333".replaceAll("[0-9]+", "#") + "; " + String.join("|", "x, y ,z".split("\\\\s*,\\\\s*"))
+                            + "; " + String.join("|", "p,q,r".split(",")) + "; " + "2026-11-25".matches("\\\\d{4}-\\\\d{2}-\\\\d{2}")
+                            + "; " + java.util.regex.Pattern.compile(";").splitAsStream("u;v").count()
+                            + "; " + m.reset("bob@mail.com").matches()
+                            + "; " + "abc".replaceAll("x*", "-") + "; " + "a-b-c".replaceFirst("-", "+")
+                            + "; " + "ann smith".replaceAll("(\\\\w+) (\\\\w+)", "$2, $1");
+                }
                 @VaasServer(method = "GET", route = "/endless") public Stream<String> endless() {
                     return Stream.generate(() -> {
                         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -133,6 +155,23 @@ class RunawayTest {
             }
         }
         assertThat(collected(List.of(loader))).isTrue();
+    }
+
+    @Test
+    void aDeadlineStopsCatastrophicRegularExpressionsInsideTheJdk(@TempDir Path dir) throws Exception {
+        try (Vaas vaas = deploy(dir, "{\"timeoutMs\": 200}")) {
+            for (String how : List.of("matches", "matcher", "replaceAll", "split")) {
+                long start = System.nanoTime();
+                VaasCallException e = stopped(vaas, "backtrack", how);
+                assertThat(e.status()).as(how).isEqualTo(504);
+                assertThat(e.getMessage()).as(how).contains("app 'runaway' route 'backtrack' was stopped: its timeoutMs "
+                        + "of 200 ms was reached");
+                assertThat((System.nanoTime() - start) / 1_000_000).as(how).isLessThan(10_000);
+            }
+            // Ordinary expressions give the JDK's answers.
+            assertThat(vaas.rpc("runaway.regexStillWorks"))
+                    .isEqualTo("ann at example; a#b#c#; x|y|z; p|q|r; true; 2; true; -a-b-c-; a+b-c; smith, ann");
+        }
     }
 
     static boolean collected(List<WeakReference<ClassLoader>> loaders) throws InterruptedException {

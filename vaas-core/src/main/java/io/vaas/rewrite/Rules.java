@@ -302,6 +302,26 @@ public final class Rules {
         fileRules(t);
         netRules(t);
 
+        // Regular expressions: the JDK's engine has no guards, so the input it reads checks the kill switch.
+        String regex = SUPPORT_PACKAGE + "VirtualRegex";
+        String str = "Ljava/lang/String;";
+        String seq = "Ljava/lang/CharSequence;";
+        String pattern = "java/util/regex/Pattern";
+        String matcher = "Ljava/util/regex/Matcher;";
+        t.instanceCall(pattern, "matcher", "(" + seq + ")" + matcher, regex);
+        t.staticCall(pattern, "matches", "(" + str + seq + ")Z", regex);
+        t.instanceCall(pattern, "split", "(" + seq + ")[" + str, regex);
+        t.instanceCall(pattern, "split", "(" + seq + "I)[" + str, regex);
+        t.instanceCall(pattern, "splitWithDelimiters", "(" + seq + "I)[" + str, regex);
+        t.instanceCall(pattern, "splitAsStream", "(" + seq + ")Ljava/util/stream/Stream;", regex);
+        t.instanceCall("java/util/regex/Matcher", "reset", "(" + seq + ")" + matcher, regex);
+        t.instanceCall("java/lang/String", "matches", "(" + str + ")Z", regex);
+        t.instanceCall("java/lang/String", "replaceAll", "(" + str + str + ")" + str, regex);
+        t.instanceCall("java/lang/String", "replaceFirst", "(" + str + str + ")" + str, regex);
+        t.instanceCall("java/lang/String", "split", "(" + str + ")[" + str, regex);
+        t.instanceCall("java/lang/String", "split", "(" + str + "I)[" + str, regex);
+        t.instanceCall("java/lang/String", "splitWithDelimiters", "(" + str + "I)[" + str, regex);
+
         // Classes an app defines itself go through the same rewriting and policy.
         String classLoading = SUPPORT_PACKAGE + "VirtualClassLoading";
         for (String desc : List.of("(Ljava/lang/String;[BII)Ljava/lang/Class;",

@@ -31,10 +31,11 @@ public final class GuardRatio {
                     .loadClass("io.vaas.examples.libraries.Kernels");
             Object instance = kernels.getConstructor().newInstance();
             System.out.printf("%-8s %12s %12s %8s%n", "kernel", "guarded", "plain", "ratio");
-            for (String kernel : List.of("matmul", "sum", "parse")) {
+            for (String kernel : List.of("matmul", "sum", "parse", "regex")) {
                 int size = switch (kernel) {
                     case "matmul" -> 128;
                     case "sum" -> 100_000;
+                    case "regex" -> 20;
                     default -> 200;
                 };
                 Class<?> returns = kernel.equals("matmul") ? double.class : kernel.equals("sum") ? long.class : int.class;

@@ -68,6 +68,38 @@ public class Kernels {
         return size;
     }
 
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("([\\w.]+)@([\\w]+)\\.(com|org|net)");
+
+    /**
+     * {@code libraries.regex}: finds the e-mail addresses in the 4 KB JSON document's text k times, and splits and
+     * rewrites it: regex work, which the container runs over input that checks the app's kill switch.
+     */
+    @VaasServer(type = ServerType.RPC)
+    public int regex(int k) {
+        int found = 0;
+        for (int i = 0; i < k; i++) {
+            java.util.regex.Matcher m = EMAIL.matcher(MAILS);
+            while (m.find()) {
+                found += m.group(2).length();
+            }
+            found += MAILS.split("[,;]\\s*").length;
+            found += MAILS.replaceAll("\\d+", "#").length();
+        }
+        return found;
+    }
+
+    private static final String MAILS = mails();
+
+    private static String mails() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            sb.append("user").append(i).append("@example").append(i % 3 == 0 ? ".com" : i % 3 == 1 ? ".org" : ".net")
+                    .append(i % 2 == 0 ? ", " : "; ").append("note ").append(i * 7).append(' ');
+        }
+        return sb.toString();
+    }
+
     /** {@code libraries.spin}: never ends by itself; the kill-latency benchmark stops it at its deadline. */
     @VaasServer(type = ServerType.RPC)
     public long spin() {
