@@ -392,15 +392,7 @@ public final class AppInstance {
 
     private Object rpcHere(Route route, Object argument, RunningCall call) {
         Object arg = bindRpcArgument(route, argument);
-        Object result;
-        try {
-            result = route.invoke(arg);
-        } catch (Throwable t) {
-            throw failure(route, t);
-        }
-        if (context.exited()) {
-            throw exitFailure(route);
-        }
+        Object result = invoke(route, arg);
         try {
             return codec.toPlain(result);
         } catch (Throwable e) {
@@ -415,6 +407,20 @@ public final class AppInstance {
                     + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
                     e.getCause() == null ? e : e.getCause()));
         }
+    }
+
+    /** Calls the guest method: what it throws, or an exit it made, becomes the call's failure. */
+    private Object invoke(Route route, Object arg) {
+        Object result;
+        try {
+            result = route.invoke(arg);
+        } catch (Throwable t) {
+            throw failure(route, t);
+        }
+        if (context.exited()) {
+            throw exitFailure(route);
+        }
+        return result;
     }
 
     /**
@@ -564,15 +570,7 @@ public final class AppInstance {
     private HttpResponse httpHere(Route route, HttpRequest bound, io.vaas.HttpChunks chunks, RunningCall call) {
         Object result;
         try {
-            Object arg = bindHttpArgument(route, bound);
-            try {
-                result = route.invoke(arg);
-            } catch (Throwable t) {
-                throw failure(route, t);
-            }
-            if (context.exited()) {
-                throw exitFailure(route);
-            }
+            result = invoke(route, bindHttpArgument(route, bound));
             return toResponse(result, chunks);
         } catch (VaasCallException e) {
             return settings.errorResponse(e, config.showErrorStack());
@@ -645,15 +643,7 @@ public final class AppInstance {
             // Binding runs the app's constructors and setters on this thread.
             throw failure(route, t);
         }
-        Object result;
-        try {
-            result = route.invoke(arg);
-        } catch (Throwable t) {
-            throw failure(route, t);
-        }
-        if (context.exited()) {
-            throw exitFailure(route);
-        }
+        Object result = invoke(route, arg);
         if (result == null || result instanceof String || result instanceof byte[]) {
             return result;
         }
