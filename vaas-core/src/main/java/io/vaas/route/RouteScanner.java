@@ -160,11 +160,7 @@ public final class RouteScanner {
                         + "type or nothing");
             }
             String path = ann.route().isEmpty() ? "/" + m.getName() : ann.route();
-            try {
-                pattern = PathPattern.compile(path);
-            } catch (IllegalArgumentException e) {
-                throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
-            }
+            pattern = pathPattern(path, where);
             httpMethod = "GET";
             name = "WEBSOCKET " + path;
         } else if (type == ServerType.RPC) {
@@ -184,15 +180,20 @@ public final class RouteScanner {
                         + "'; use an HTTP method such as GET or POST, or \"*\" for any");
             }
             String path = ann.route().isEmpty() ? "/" + m.getName() : ann.route();
-            try {
-                pattern = PathPattern.compile(path);
-            } catch (IllegalArgumentException e) {
-                throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
-            }
+            pattern = pathPattern(path, where);
             name = httpMethod + " " + path;
         }
         Object target = Modifier.isStatic(m.getModifiers()) ? null : instances.computeIfAbsent(c, this::instantiate);
         return new Route(type, name, httpMethod, pattern, m, input, invoker(m, target, where));
+    }
+
+    /** The path pattern of an HTTP or WebSocket route; a bad one fails the deploy naming the route. */
+    private PathPattern pathPattern(String path, String where) {
+        try {
+            return PathPattern.compile(path);
+        } catch (IllegalArgumentException e) {
+            throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
+        }
     }
 
     private Object instantiate(Class<?> c) {
