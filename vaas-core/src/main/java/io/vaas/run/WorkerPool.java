@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * <p>The hand-off is built for short calls. A worker that finishes a call spins on its slot for a few microseconds
  * before it parks, and a caller spins for its result before it parks, as long as results recently came while it
  * spun (up to 50 µs): while short calls keep coming neither side pays a thread wake-up, and when calls are long or
- * the app is saturated nobody burns the CPU spinning. Only half as many callers as there are processors spin at once (across all
- * pools); the others park at once, so that under load spinning callers do not take the CPU from the workers. Idle
- * workers are taken last-in first-out, so the warmest thread serves and the others can time out.
+ * the app is saturated nobody burns the CPU spinning. Only half as many callers as there are processors spin at
+ * once (across all pools); the others park at once, so that under load spinning callers do not take the CPU from the
+ * workers. Idle workers are taken last-in first-out, so the warmest thread serves and the others can time out.
  */
 final class WorkerPool {
 
@@ -147,8 +147,9 @@ final class WorkerPool {
 
     /**
      * Spins for {@code job}'s result while spinning pays: for eight times as long as the last result took when it
-     * came during a spin (at least 8 µs, at most {@link #SPIN_NANOS}). A result that did not come in time halves the next spin, down to none; then
-     * one call in {@link #RETRY_SPIN_EVERY} tries again, so a pool whose calls got short again finds out.
+     * came during a spin (at least 8 µs, at most {@link #SPIN_NANOS}). A result that did not come in time halves the
+     * next spin, down to none; then one call in {@link #RETRY_SPIN_EVERY} tries again, so a pool whose calls got
+     * short again finds out.
      */
     private void spinFor(Job<?> job) {
         long budget = spinNanos;
