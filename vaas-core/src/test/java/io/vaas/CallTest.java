@@ -136,6 +136,41 @@ class CallTest {
     }
 
     @Test
+    void routesAreFoundOnSuperclassesAndInterfacesTooTheMostSpecificWinning(@TempDir Path dir) {
+        GuestApp inherited = GuestApp.withDescriptor("{\"name\": \"kin\", \"entry\": \"k.Child\"}")
+                .source("k.Base", """
+                        package k;
+                        import io.vaas.api.*;
+                        public class Base {
+                            @VaasServer(type = ServerType.RPC) public String hello() { return "base hello"; }
+                            @VaasServer(type = ServerType.RPC) public String who() { return "base"; }
+                        }
+                        """)
+                .source("k.Greets", """
+                        package k;
+                        import io.vaas.api.*;
+                        public interface Greets {
+                            @VaasServer(type = ServerType.RPC) default String greet() { return "greet from the interface"; }
+                            @VaasServer(type = ServerType.RPC) static String hidden() { return "not inherited"; }
+                        }
+                        """)
+                .source("k.Child", """
+                        package k;
+                        import io.vaas.api.*;
+                        public class Child extends Base implements Greets {
+                            @Override @VaasServer(type = ServerType.RPC) public String who() { return "child"; }
+                        }
+                        """);
+        try (Vaas kin = Vaas.builder().deploy(AppSpec.of(inherited.writeJar(dir.resolve("kin.jar")))).build()) {
+            assertThat(kin.rpc("kin.hello")).isEqualTo("base hello");
+            assertThat(kin.rpc("kin.who")).isEqualTo("child");
+            assertThat(kin.rpc("kin.greet")).isEqualTo("greet from the interface");
+            assertThat(kin.app("kin").orElseThrow().routes()).containsExactlyInAnyOrder("RPC greet", "RPC hello",
+                    "RPC who");
+        }
+    }
+
+    @Test
     void typedRpcConvertsToHostTypes() {
         assertThat(vaas.rpc("calc.add", Map.of("a", 40, "b", 2), Integer.class)).isEqualTo(42);
         assertThat(vaas.app("calc").orElseThrow().rpc("add", Map.of("a", 1, "b", 1), Long.class)).isEqualTo(2L);

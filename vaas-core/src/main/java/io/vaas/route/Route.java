@@ -34,10 +34,12 @@ public final class Route {
     private final String target;
     private final Input input;
     private final Type inputType;
-    private final MethodHandle invoker;
+    /** Made on the first call: most of an app's routes are not called right after a deploy. */
+    private volatile MethodHandle invoker;
+    private final java.util.function.Supplier<MethodHandle> link;
 
     Route(ServerType type, String name, String httpMethod, PathPattern pattern, Method method, Input input,
-          MethodHandle invoker) {
+          java.util.function.Supplier<MethodHandle> link) {
         this.type = type;
         this.name = name;
         this.httpMethod = httpMethod;
@@ -45,7 +47,7 @@ public final class Route {
         this.target = method.getDeclaringClass().getName() + "." + method.getName();
         this.input = input;
         this.inputType = method.getParameterCount() == 0 ? null : method.getGenericParameterTypes()[0];
-        this.invoker = invoker;
+        this.link = link;
     }
 
     /** HTTP, RPC or WEBSOCKET. */
@@ -88,7 +90,12 @@ public final class Route {
 
     /** Calls the guest method with {@code argument} (ignored when it takes none); a void method returns null. */
     public Object invoke(Object argument) throws Throwable {
-        return (Object) invoker.invokeExact(argument);
+        MethodHandle h = invoker;
+        if (h == null) {
+            // Two first calls at once may both link: the handles are equal, and either will do.
+            invoker = h = link.get();
+        }
+        return (Object) h.invokeExact(argument);
     }
 
     /** Whether this HTTP route answers {@code method}. */
