@@ -73,6 +73,35 @@ class WebSocketTest {
                     return "on " + Thread.currentThread().getName();
                 }
 
+                @VaasServer(type = ServerType.WEBSOCKET, route = "/probe")
+                public String probe(WebSocketMessage m) {
+                    if (m.kind() != WebSocketMessage.Kind.TEXT) {
+                        return null;
+                    }
+                    Object s = m.session();
+                    try {
+                        if (m.text().equals("methods")) {
+                            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+                            for (java.lang.reflect.Method x : s.getClass().getMethods()) {
+                                if (x.getDeclaringClass() != Object.class) {
+                                    names.add(x.getName());
+                                }
+                            }
+                            return names.toString();
+                        }
+                        // Reach the host's side of the connection through the inner object's link to it.
+                        java.lang.reflect.Field outer = s.getClass().getDeclaredField("this$0");
+                        outer.setAccessible(true);
+                        Object connection = outer.get(s);
+                        connection.getClass().getMethod("text", String.class).invoke(connection, "forged");
+                        return "escaped";
+                    } catch (SecurityException e) {
+                        return "denied: " + e.getMessage();
+                    } catch (Exception e) {
+                        return "failed: " + e;
+                    }
+                }
+
                 @VaasServer(type = ServerType.WEBSOCKET, route = "/reverse")
                 public byte[] reverse(byte[] data) {
                     byte[] out = new byte[data.length];
@@ -275,8 +304,8 @@ class WebSocketTest {
                 .isInstanceOfSatisfying(VaasCallException.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
                     assertThat(e.getMessage()).contains("app 'chat' has no WebSocket route for /nowhere; its "
-                            + "WebSocket routes are [WEBSOCKET /echo, WEBSOCKET /move, WEBSOCKET /reverse, "
-                            + "WEBSOCKET /room/{name}, WEBSOCKET /ticker]");
+                            + "WebSocket routes are [WEBSOCKET /echo, WEBSOCKET /move, WEBSOCKET /probe, "
+                            + "WEBSOCKET /reverse, WEBSOCKET /room/{name}, WEBSOCKET /ticker]");
                 });
         // An HTTP request to a WebSocket route's path is not served by it.
         assertThat(vaas.http("chat", io.vaas.api.HttpRequest.get("/echo")).status()).isEqualTo(404);
@@ -341,6 +370,20 @@ class WebSocketTest {
         @Override
         public synchronized boolean isOpen() {
             return closed == null;
+        }
+    }
+
+    @Test
+    void theSessionAnAppHoldsDoesNotReachTheHostsSideOfTheConnection(@TempDir Path dir) throws Exception {
+        try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))).build()) {
+            RecordingPeer peer = new RecordingPeer();
+            WebSocketConnection c = host.webSocket("chat", io.vaas.api.HttpRequest.get("/probe"));
+            c.opened(peer);
+            c.text("methods");
+            c.text("forge");
+            assertThat(peer.sent.get(0)).isEqualTo("[close, id, isOpen, request, send, sendJson, toString]");
+            assertThat(peer.sent.get(1)).startsWith("denied: app 'chat'").contains("'reflection'");
+            assertThat(peer.sent).hasSize(2);
         }
     }
 

@@ -16,11 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One WebSocket connection to a loaded app: the host's side ({@link WebSocketConnection}, fed by the transport) and
- * the app's side ({@link WebSocketSession}, which guest code sends on). Each event the route takes is one call of the
- * app, made through {@link AppInstance#webSocketCall}.
+ * One WebSocket connection to a loaded app: the host's side ({@link WebSocketConnection}, fed by the transport) and,
+ * in a separate object, the app's side ({@link Session}, which guest code sends on: it cannot reach the host's
+ * methods, not even by reflection on the object it holds). Each event the route takes is one call of the app, made
+ * through {@link AppInstance#webSocketCall}.
  */
-final class AppWebSocket implements WebSocketConnection, WebSocketSession {
+final class AppWebSocket implements WebSocketConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppWebSocket.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -31,6 +32,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
     private final String id;
     private volatile WebSocketPeer peer;
     private volatile boolean closed;
+    private final Session session = new Session();
 
     AppWebSocket(AppInstance instance, Route route, HttpRequest request) {
         this.instance = instance;
@@ -59,7 +61,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
             return;
         }
         if (route.input() == Route.Input.WEBSOCKET_MESSAGE) {
-            deliver(WebSocketMessage.open(this));
+            deliver(WebSocketMessage.open(session));
         }
     }
 
@@ -68,7 +70,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
         if (route.input() == Route.Input.BYTES) {
             refuse("binary");
         } else if (!closed) {
-            deliver(WebSocketMessage.text(this, text));
+            deliver(WebSocketMessage.text(session, text));
         }
     }
 
@@ -77,7 +79,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
         if (route.input() == Route.Input.TEXT || route.input() == Route.Input.JSON) {
             refuse("text");
         } else if (!closed) {
-            deliver(WebSocketMessage.binary(this, data));
+            deliver(WebSocketMessage.binary(session, data));
         }
     }
 
@@ -89,7 +91,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
         closed = true;
         instance.deregister(this);
         if (route.input() == Route.Input.WEBSOCKET_MESSAGE) {
-            deliver(WebSocketMessage.close(this, code, reason));
+            deliver(WebSocketMessage.close(session, code, reason));
         }
     }
 
@@ -123,9 +125,9 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
         }
         try {
             if (out instanceof byte[] b) {
-                send(b);
+                session.send(b);
             } else {
-                send((String) out);
+                session.send((String) out);
             }
         } catch (IllegalStateException | UncheckedIOException e) {
             // The client has gone; its close comes through closed().
@@ -151,7 +153,7 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
 
     private void trySend(String text) {
         try {
-            send(text);
+            session.send(text);
         } catch (IllegalStateException | UncheckedIOException e) {
             LOG.debug("connection {}: the error message could not be sent: {}", id, e.toString());
         }
@@ -168,65 +170,74 @@ final class AppWebSocket implements WebSocketConnection, WebSocketSession {
         }
     }
 
-    // ---- the app's side
+    /** The app's side of the connection: all guest code gets. */
+    private final class Session implements WebSocketSession {
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public HttpRequest request() {
-        return request;
-    }
-
-    @Override
-    public void send(String text) {
-        java.util.Objects.requireNonNull(text, "text");
-        try {
-            openPeer().sendText(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("sending on WebSocket session " + id + " failed: " + e.getMessage(), e);
+        @Override
+        public String id() {
+            return id;
         }
-    }
 
-    @Override
-    public void send(byte[] data) {
-        java.util.Objects.requireNonNull(data, "data");
-        try {
-            openPeer().sendBinary(data.clone());
-        } catch (IOException e) {
-            throw new UncheckedIOException("sending on WebSocket session " + id + " failed: " + e.getMessage(), e);
+        @Override
+        public HttpRequest request() {
+            return request;
         }
-    }
 
-    @Override
-    public void sendJson(Object value) {
-        send(instance.toJsonText(value));
-    }
-
-    @Override
-    public void close(int code, String reason) {
-        if (code != 1000 && (code < 3000 || code > 4999)) {
-            throw new IllegalArgumentException("close code " + code + " is not one an app sends: use 1000 (normal) "
-                    + "or 3000-4999");
+        @Override
+        public void send(String text) {
+            java.util.Objects.requireNonNull(text, "text");
+            try {
+                openPeer().sendText(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException("sending on WebSocket session " + id + " failed: " + e.getMessage(),
+                        e);
+            }
         }
-        closeQuietly(code, reason == null ? "" : reason);
-    }
 
-    @Override
-    public boolean isOpen() {
-        WebSocketPeer p = peer;
-        return !closed && p != null && p.isOpen();
-    }
-
-    private WebSocketPeer openPeer() {
-        WebSocketPeer p = peer;
-        if (closed || p == null || !p.isOpen()) {
-            throw new IllegalStateException("WebSocket session " + id + " of app '" + instance.name() + "' is "
-                    + (p == null ? "not open yet" : "closed"));
+        @Override
+        public void send(byte[] data) {
+            java.util.Objects.requireNonNull(data, "data");
+            try {
+                openPeer().sendBinary(data.clone());
+            } catch (IOException e) {
+                throw new UncheckedIOException("sending on WebSocket session " + id + " failed: " + e.getMessage(),
+                        e);
+            }
         }
-        return p;
+
+        @Override
+        public void sendJson(Object value) {
+            send(instance.toJsonText(value));
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (code != 1000 && (code < 3000 || code > 4999)) {
+                throw new IllegalArgumentException("close code " + code + " is not one an app sends: use 1000 (normal) "
+                        + "or 3000-4999");
+            }
+            closeQuietly(code, reason == null ? "" : reason);
+        }
+
+        @Override
+        public boolean isOpen() {
+            WebSocketPeer p = peer;
+            return !closed && p != null && p.isOpen();
+        }
+
+        private WebSocketPeer openPeer() {
+            WebSocketPeer p = peer;
+            if (closed || p == null || !p.isOpen()) {
+                throw new IllegalStateException("WebSocket session " + id + " of app '" + instance.name() + "' is "
+                        + (p == null ? "not open yet" : "closed"));
+            }
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            return "WebSocket session " + id + " of app '" + instance.name() + "' " + route.name();
+        }
     }
 
     /** A close reason fits 123 bytes of UTF-8; cut on a character boundary. */
