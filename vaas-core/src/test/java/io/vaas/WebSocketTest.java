@@ -388,6 +388,32 @@ class WebSocketTest {
     }
 
     @Test
+    void connectionsPastTheAppsLimitAreRefusedAtTheUpgrade(@TempDir Path dir) throws Exception {
+        start(dir, "{\"limits\": {\"maxWebSockets\": 2}}");
+        Client one = Client.connect(ws("/chat/echo"));
+        Client two = Client.connect(ws("/chat/echo"));
+        assertThat(handshakeStatus(ws("/chat/echo"))).isEqualTo(503);
+        assertThatThrownBy(() -> vaas.webSocket("chat", io.vaas.api.HttpRequest.get("/echo")))
+                .isInstanceOfSatisfying(VaasCallException.class, e -> {
+                    assertThat(e.code()).isEqualTo("too_many_websockets");
+                    assertThat(e.getMessage()).contains("app 'chat' has 2 WebSocket connections open, its "
+                            + "limits.maxWebSockets of 2; try again later, or raise limits.maxWebSockets");
+                });
+        one.say("still");
+        assertThat(one.nextText()).isEqualTo("echo: still");
+        // A closed connection makes room.
+        two.socket.sendClose(1000, "").join();
+        two.awaitClose();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int status = handshakeStatus(ws("/chat/echo"));
+        while (status != 101 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            status = handshakeStatus(ws("/chat/echo"));
+        }
+        assertThat(status).isEqualTo(101);
+    }
+
+    @Test
     void anAppPushesFromItsOwnThreadsAndOpenConnectionsKeepItLoaded(@TempDir Path dir) throws Exception {
         try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))
                 .config("{\"idleUnloadMs\": 200, \"workerThreads\": \"always\"}")).build()) {

@@ -102,7 +102,7 @@ public final class AppConfigReader {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
                         + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
                         + "queue, timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
-                        + "maxArrayMb), hosts, showErrorStack, workerThreads, prewarm");
+                        + "maxArrayMb, maxWebSockets), hosts, showErrorStack, workerThreads, prewarm");
             }
             if (raw == null) {
                 throw new AppLoadException(null, location, "expected a JSON object, found null");
@@ -187,6 +187,8 @@ public final class AppConfigReader {
         requirePositive(name, location, "limits.cpuMsPerCall", limits.cpuMsPerCall());
         requirePositive(name, location, "limits.allocMbPerCall", limits.allocMbPerCall());
         requirePositive(name, location, "limits.maxThreads", limits.maxThreads() == null ? null : limits.maxThreads().longValue());
+        requirePositive(name, location, "limits.maxWebSockets",
+                limits.maxWebSockets() == null ? null : limits.maxWebSockets().longValue());
         requirePositive(name, location, "limits.maxArrayMb", limits.maxArrayMb());
         List<String> permissions = raw.permissions() == null ? List.of() : raw.permissions();
         for (String p : permissions) {

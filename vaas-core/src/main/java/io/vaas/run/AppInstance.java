@@ -45,6 +45,8 @@ public final class AppInstance {
     /** The call budgets, the app's own over the host's defaults; 0 for none. */
     private final long cpuMsPerCall;
     private final long allocMbPerCall;
+    /** WebSocket connections the app may have open at once. */
+    private final int maxWebSockets;
     private final AppSource source;
     private final ConfigOverrides overrides;
     private final Map<Class<?>, Object> appServices;
@@ -68,6 +70,8 @@ public final class AppInstance {
         io.vaas.Limits limits = settings.limits().overlay(config.limits());
         this.cpuMsPerCall = limits.cpuMsPerCall();
         this.allocMbPerCall = limits.allocMbPerCall();
+        this.maxWebSockets = limits.maxWebSockets() == null || limits.maxWebSockets() == 0 ? Integer.MAX_VALUE
+                : limits.maxWebSockets();
         this.source = source;
         this.overrides = overrides;
         this.appServices = appServices;
@@ -593,6 +597,12 @@ public final class AppInstance {
         if (!(routes.matchWebSocket(request.path()) instanceof RouteTable.Found(Route route, var params))) {
             throw Failures.of(name(), null, 404, "no_such_route", "app '" + name() + "' has no WebSocket route for "
                     + request.path() + "; its WebSocket routes are " + routes.webSocketNames());
+        }
+        // Checked at the upgrade: connections whose handshakes are in flight at once may pass it together.
+        if (sockets.size() >= maxWebSockets) {
+            throw Failures.of(name(), route.name(), 503, "too_many_websockets", "app '" + name() + "' has "
+                    + sockets.size() + " WebSocket connections open, its limits.maxWebSockets of " + maxWebSockets
+                    + "; try again later, or raise limits.maxWebSockets");
         }
         return new AppWebSocket(this, route, params.isEmpty() ? request : request.withParams(params));
     }
