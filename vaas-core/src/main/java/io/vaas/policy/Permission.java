@@ -26,6 +26,11 @@ public record Permission(String name, String description, Map<String, Boolean> p
         return packageAllows(owner);
     }
 
+    /** Whether this permission says anything about class {@code owner}: lists it, or its package, or excludes it. */
+    boolean mentions(String owner) {
+        return classes.containsKey(owner) || excludedClasses.contains(owner) || packageAllows(owner);
+    }
+
     /** Whether every member of {@code owner} is allowed. */
     boolean allowsWhole(String owner) {
         ClassRule rule = classes.get(owner);

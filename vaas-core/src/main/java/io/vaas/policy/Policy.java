@@ -24,6 +24,10 @@ public final class Policy {
                 // Constructors are not inherited, and a final class has no app subclass to inherit through.
                 if (!isFinal(c.className())) {
                     c.members().stream().map(MemberPattern::name).filter(n -> !n.equals("<init>")).forEach(names::add);
+                    if (c.only()) {
+                        // Every member left off an "only" list is denied: each of their names is singled out.
+                        names.addAll(declaredNames(c.className()));
+                    }
                 }
             }
         }
@@ -32,6 +36,22 @@ public final class Policy {
 
     private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> FINAL =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.util.Set<String> declaredNames(String internalName) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try {
+            Class<?> c = Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                out.add(m.getName());
+            }
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                out.add(f.getName());
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Not a class of this JDK: nothing of it can be inherited.
+        }
+        return out;
+    }
 
     private static boolean isFinal(String internalName) {
         return FINAL.computeIfAbsent(internalName, n -> {
@@ -50,6 +70,24 @@ public final class Policy {
      */
     public boolean isSensitiveName(String name) {
         return sensitiveNames.contains(name);
+    }
+
+    /**
+     * Whether any allowlist, granted or not, says anything about class {@code owner} (internal name). A member an
+     * unmentioned class declares (an internal superclass of the JDK's) is decided by the class a reference names.
+     */
+    public boolean mentions(String owner) {
+        for (Permission p : granted) {
+            if (p.mentions(owner)) {
+                return true;
+            }
+        }
+        for (Permission p : others) {
+            if (p.mentions(owner)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The granted permission names, sorted. */

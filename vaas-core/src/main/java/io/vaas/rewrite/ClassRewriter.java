@@ -92,7 +92,8 @@ final class ClassRewriter extends ClassVisitor {
                                  Rule.Checked check) {
     }
 
-    private record Bridge(String name, String desc, Handle original) {
+    /** A static method standing for a handle; {@code denial} set when its body only throws that message. */
+    private record Bridge(String name, String desc, Handle original, String denial) {
     }
 
     ClassRewriter(ClassVisitor next, Rules rules, Policy policy, TypeHierarchy hierarchy) {
@@ -117,18 +118,27 @@ final class ClassRewriter extends ClassVisitor {
     }
 
     /**
-     * The JDK class whose member an app-class-qualified reference reaches by inheritance ({@code MyThread
-     * .getAllStackTraces()} reaches {@code Thread}'s), or {@code owner} itself.
+     * The class whose rules and policy hold for a reference {@code owner.name desc}: the class that declares the
+     * member the reference resolves to ({@link MemberResolution}). A reference qualified by an app class is
+     * followed up the app's hierarchy to the JDK class it inherits from, when the member's name is one a rule or
+     * the policy singles out ({@code MyThread.getAllStackTraces()} reaches {@code Thread}'s); such a result depends
+     * on other classes of the app, so the class is not cached by content.
      */
-    private String effectiveOwner(String owner, String name, String desc) {
-        if (policy == null || !policy.isSensitiveName(name) || isJdkOwner(owner)) {
+    private String resolveOwner(String owner, String name, String desc, boolean field) {
+        if (name.equals("<init>")) {
+            return owner;
+        }
+        if (isJdkOwner(owner)) {
+            return MemberResolution.declaringJdkClass(owner, name, desc, field);
+        }
+        if (!rules.isInheritableName(name) && (policy == null || !policy.isSensitiveName(name))) {
             return owner;
         }
         usedHierarchy = true;
         String current = owner;
         for (int depth = 0; depth < 64 && current != null; depth++) {
             if (isJdkOwner(current)) {
-                return current;
+                return MemberResolution.declaringJdkClass(current, name, desc, field);
             }
             if (hierarchy.declares(current, name, desc)) {
                 return owner;
@@ -136,6 +146,16 @@ final class ClassRewriter extends ClassVisitor {
             current = hierarchy.superName(current);
         }
         return owner;
+    }
+
+    /**
+     * The permissions that would allow {@code owner.name desc}, or null when the app's policy allows it: decided
+     * for the class that declares it, unless no allowlist mentions that class (an internal JDK superclass such as
+     * {@code AbstractInterruptibleChannel}), where the class named decides.
+     */
+    private List<String> denial(String owner, String declaring, String name, String desc, boolean field) {
+        String decides = declaring.equals(owner) || policy.mentions(declaring) ? declaring : owner;
+        return policy.deniedBy(decides, name, desc, field);
     }
 
     /**
@@ -291,6 +311,12 @@ final class ClassRewriter extends ClassVisitor {
 
     private Rule ruleFor(int opcode, String owner, String name, String desc) {
         Rule r = rules.find(owner, name, desc);
+        if (r == null && !name.equals("<init>")) {
+            String declaring = resolveOwner(owner, name, desc, false);
+            if (!declaring.equals(owner)) {
+                r = rules.find(declaring, name, desc);
+            }
+        }
         if (r == null && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE
                 || opcode == Opcodes.INVOKESPECIAL)) {
             r = rules.find("*", name, desc);
@@ -416,8 +442,8 @@ final class ClassRewriter extends ClassVisitor {
         if (policy == null) {
             return false;
         }
-        String checked = effectiveOwner(owner, name, desc);
-        List<String> allowedBy = policy.deniedBy(checked, name, desc, field);
+        String checked = resolveOwner(owner, name, desc, field);
+        List<String> allowedBy = denial(owner, checked, name, desc, field);
         if (allowedBy == null) {
             return false;
         }
@@ -461,7 +487,7 @@ final class ClassRewriter extends ClassVisitor {
 
     /** Emits a field access (or its replacement); true when changed. */
     private boolean emitField(MethodVisitor mv, int opcode, String owner, String name, String desc) {
-        Rule r = opcode == Opcodes.GETSTATIC ? rules.find(owner, name, desc) : null;
+        Rule r = opcode == Opcodes.GETSTATIC ? staticFieldRule(owner, name, desc) : null;
         if (r == null || r.kind() != Rule.Kind.STATIC_FIELD || !(r.action() instanceof Redirect red)) {
             boolean denied = checkPolicy(mv, owner, name, desc, true);
             mv.visitFieldInsn(opcode, owner, name, desc);
@@ -470,6 +496,18 @@ final class ClassRewriter extends ClassVisitor {
         mv.visitLdcInsn(Type.getObjectType(className));
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
         return true;
+    }
+
+    /** The rule for a static field read, found at the class that declares the field. */
+    private Rule staticFieldRule(String owner, String name, String desc) {
+        Rule r = rules.find(owner, name, desc);
+        if (r == null) {
+            String declaring = resolveOwner(owner, name, desc, true);
+            if (!declaring.equals(owner)) {
+                r = rules.find(declaring, name, desc);
+            }
+        }
+        return r;
     }
 
     /** A handle to a ruled member becomes a handle to a bridge; any other handle stays. */
@@ -517,10 +555,23 @@ final class ClassRewriter extends ClassVisitor {
                 bridgeDesc = h.getDesc().substring(0, h.getDesc().indexOf(')') + 1) + "L" + h.getOwner() + ";";
             }
             case Opcodes.H_GETSTATIC -> {
-                if (rules.find(h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, true)) {
+                if (staticFieldRule(h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, true)) {
                     return h;
                 }
                 bridgeDesc = "()" + h.getDesc();
+            }
+            case Opcodes.H_GETFIELD, Opcodes.H_PUTFIELD, Opcodes.H_PUTSTATIC, Opcodes.H_INVOKESPECIAL -> {
+                // No bridge can perform these for the class (a field's owner, a super call); a denied one throws.
+                boolean field = h.getTag() != Opcodes.H_INVOKESPECIAL;
+                Violation v = handleViolation(h, field);
+                if (v == null) {
+                    return h;
+                }
+                changed = true;
+                String key = "deny " + h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
+                Bridge b = bridges.computeIfAbsent(key, k -> new Bridge("vaas$bridge$" + bridges.size(),
+                        deniedHandleDesc(h), h, v.describe()));
+                return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.desc(), isInterface);
             }
             default -> {
                 return h;
@@ -528,30 +579,59 @@ final class ClassRewriter extends ClassVisitor {
         }
         changed = true;
         String key = h.getTag() + " " + h.getOwner() + "." + h.getName() + h.getDesc();
-        Bridge b = bridges.computeIfAbsent(key, k -> new Bridge("vaas$bridge$" + bridges.size(), bridgeDesc, h));
+        Bridge b = bridges.computeIfAbsent(key, k -> new Bridge("vaas$bridge$" + bridges.size(), bridgeDesc, h, null));
         return new Handle(Opcodes.H_INVOKESTATIC, className, b.name(), b.desc(), isInterface);
     }
 
     /** Whether the policy denies a handle's member; records the violation where the handle appears. */
     private boolean deniedHandle(Handle h, boolean field) {
+        return handleViolation(h, field) != null;
+    }
+
+    /** The violation of a handle's member, recorded where the handle appears; null when the policy allows it. */
+    private Violation handleViolation(Handle h, boolean field) {
         if (policy == null) {
-            return false;
+            return null;
         }
-        List<String> allowedBy = policy.deniedBy(h.getOwner(), h.getName(), h.getDesc(), field);
+        String declaring = resolveOwner(h.getOwner(), h.getName(), h.getDesc(), field);
+        List<String> allowedBy = denial(h.getOwner(), declaring, h.getName(), h.getDesc(), field);
         if (allowedBy == null) {
-            return false;
+            return null;
         }
+        Violation v = new Violation(className.replace('/', '.'), methodName, line,
+                Members.describe(declaring, h.getName(), h.getDesc(), field), allowedBy);
         if (recording) {
-            violations.add(new Violation(className.replace('/', '.'), methodName, line,
-                    Members.describe(h.getOwner(), h.getName(), h.getDesc(), field), allowedBy));
+            violations.add(v);
         }
-        return true;
+        return v;
+    }
+
+    /** The type of a handle of kind getfield, putfield, putstatic or invokespecial, as a static method's. */
+    private static String deniedHandleDesc(Handle h) {
+        String owner = "L" + h.getOwner() + ";";
+        return switch (h.getTag()) {
+            case Opcodes.H_GETFIELD -> "(" + owner + ")" + h.getDesc();
+            case Opcodes.H_PUTFIELD -> "(" + owner + h.getDesc() + ")V";
+            case Opcodes.H_PUTSTATIC -> "(" + h.getDesc() + ")V";
+            default -> "(" + owner + h.getDesc().substring(1);
+        };
     }
 
     private void emitBridge(Bridge b) {
         MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 b.name(), b.desc(), null, null);
         mv.visitCode();
+        if (b.denial() != null) {
+            mv.visitLdcInsn(b.denial());
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitInsn(Opcodes.ATHROW);
+            int slots = Type.getArgumentsAndReturnSizes(b.desc()) >> 2;
+            mv.visitMaxs(2, slots);
+            mv.visitEnd();
+            return;
+        }
         Handle h = b.original();
         if (h.getTag() == Opcodes.H_NEWINVOKESPECIAL) {
             mv.visitTypeInsn(Opcodes.NEW, h.getOwner());

@@ -172,7 +172,19 @@ public final class Rewriter {
                     && (TRACKED_CONSTRUCTORS.contains(owner) || ClassRewriter.mayNotExtend(owner))) {
                 return true;
             }
+            boolean jdk = io.vaas.policy.JdkPackages.containsClass(owner);
+            if (jdk && !name.equals("<init>")) {
+                // Rules and the policy hold for the class that declares the member, whichever class is named.
+                String declaring = MemberResolution.declaringJdkClass(owner, name, desc, field);
+                if (!declaring.equals(owner) && (rules.find(declaring, name, desc) != null || (policy != null
+                        && policy.mentions(declaring) && policy.deniedBy(declaring, name, desc, field) != null))) {
+                    return true;
+                }
+            }
             if (policy != null && !policy.allowsWhole(owner) && policy.deniedBy(owner, name, desc, field) != null) {
+                return true;
+            }
+            if (!jdk && rules.isInheritableName(name) && !rules.hasOwner(owner)) {
                 return true;
             }
             if (policy != null && policy.isSensitiveName(name) && !rules.hasOwner(owner)) {

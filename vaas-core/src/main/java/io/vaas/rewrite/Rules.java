@@ -53,6 +53,7 @@ public final class Rules {
 
     private final Map<String, Rule> byKey;
     private final Set<String> owners;
+    private final Set<String> inheritableNames;
     private final String version;
 
     private Rules(List<Rule> rules) {
@@ -64,6 +65,8 @@ public final class Rules {
         }
         this.byKey = Map.copyOf(map);
         this.owners = Set.copyOf(rules.stream().map(Rule::owner).toList());
+        this.inheritableNames = Set.copyOf(rules.stream().filter(r -> r.kind() != Kind.CONSTRUCTOR
+                && !r.owner().equals("*") && !isFinal(r.owner())).map(Rule::name).toList());
         this.version = digest(rules);
     }
 
@@ -95,6 +98,24 @@ public final class Rules {
     public Rule find(String owner, String name, String desc) {
         // Most references name an owner no rule is about: answer those without building a key.
         return owners.contains(owner) ? byKey.get(key(owner, name, desc)) : null;
+    }
+
+    /**
+     * Whether a rule is about a member of this name that a class could inherit (its class is not final): a
+     * reference qualified by an app class with such a name may land on the ruled member, so the rewriter follows
+     * the app's hierarchy ({@code MyThread.setDefaultUncaughtExceptionHandler(h)} is {@code Thread}'s).
+     */
+    public boolean isInheritableName(String name) {
+        return inheritableNames.contains(name);
+    }
+
+    private static boolean isFinal(String internalName) {
+        try {
+            Class<?> c = Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+            return java.lang.reflect.Modifier.isFinal(c.getModifiers());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Whether any rule is about a member of {@code owner}. */
@@ -378,6 +399,26 @@ public final class Rules {
         t.instanceCall(lookup, "findStaticGetter", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + mh, REFLECTION);
         t.instanceCall(lookup, "unreflect", "(Ljava/lang/reflect/Method;)" + mh, REFLECTION);
         t.instanceCall(lookup, "unreflectGetter", "(Ljava/lang/reflect/Field;)" + mh, REFLECTION);
+        t.instanceCall(lookup, "bind", "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/invoke/MethodType;)" + mh,
+                REFLECTION);
+        String vh = "Ljava/lang/invoke/VarHandle;";
+        t.instanceCall(lookup, "findVarHandle", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + vh, REFLECTION);
+        t.instanceCall(lookup, "findStaticVarHandle", "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)" + vh,
+                REFLECTION);
+        t.instanceCall(lookup, "unreflectVarHandle", "(Ljava/lang/reflect/Field;)" + vh, REFLECTION);
+        t.checked("java/lang/Class", "newInstance", "()Ljava/lang/Object;", "checkNewInstance");
+        // Bootstrap methods are plain static methods too: as a dynamic constant's bootstrap or called directly,
+        // these read or hand out any static field.
+        String constants = "java/lang/invoke/ConstantBootstraps";
+        String lookupDesc = "Ljava/lang/invoke/MethodHandles$Lookup;";
+        t.staticCall(constants, "getStaticFinal", "(" + lookupDesc + "Ljava/lang/String;Ljava/lang/Class;Ljava/lang/Class;)"
+                + "Ljava/lang/Object;", REFLECTION);
+        t.staticCall(constants, "getStaticFinal", "(" + lookupDesc + "Ljava/lang/String;Ljava/lang/Class;)"
+                + "Ljava/lang/Object;", REFLECTION);
+        t.staticCall(constants, "staticFieldVarHandle", "(" + lookupDesc + "Ljava/lang/String;Ljava/lang/Class;"
+                + "Ljava/lang/Class;Ljava/lang/Class;)" + vh, REFLECTION);
+        t.staticCall(constants, "fieldVarHandle", "(" + lookupDesc + "Ljava/lang/String;Ljava/lang/Class;"
+                + "Ljava/lang/Class;Ljava/lang/Class;)" + vh, REFLECTION);
 
         return new Rules(t.rules);
     }

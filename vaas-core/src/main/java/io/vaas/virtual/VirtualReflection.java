@@ -8,6 +8,7 @@ import net.bytebuddy.jar.asm.Type;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Member;
@@ -53,6 +54,9 @@ public final class VirtualReflection {
         if (decision == ALLOWED) {
             return new Object[] {m, target, args};
         }
+        if (decision == PERFORMED) {
+            return prepared(m, target, args, caller);
+        }
         Method redirect = (Method) decision;
         Object[] given = args == null ? new Object[0] : args;
         boolean isStatic = Modifier.isStatic(m.getModifiers());
@@ -67,17 +71,153 @@ public final class VirtualReflection {
     }
 
     private static final Object ALLOWED = new Object();
+    /** The decision for members whose rule checks, observes or plans before the call: {@link #prepared}. */
+    private static final Object PERFORMED = new Object();
+    private static final MethodHandle PERFORM_HANDLE;
 
-    /** The redirect target of a JDK method, {@link #ALLOWED}, or the message of its denial. */
+    static {
+        try {
+            PERFORM_HANDLE = MethodHandles.lookup().findStatic(VirtualReflection.class, "perform",
+                    MethodType.methodType(Object.class, MethodHandle.class, Method.class, Object.class, Object[].class,
+                            Class.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The redirect target of a JDK method, {@link #ALLOWED}, {@link #PERFORMED}, or the message of its denial: one
+     * decision for a member however it is reached, from the same rules a call site gets.
+     */
     private static Object decide(Method m, AppContext context) {
         String desc = Type.getMethodDescriptor(m);
-        Rule rule = redirectRule(m.getDeclaringClass(), m.getName(), desc);
-        String denial = rule != null && !Rules.isPoliced(((Rule.Redirect) rule.action()).targetOwner()) ? null
-                : denial(context, m.getDeclaringClass(), m.getName(), desc, false);
+        Rule rule = ruleOf(m.getDeclaringClass(), m.getName(), desc);
+        boolean policed = rule == null || (rule.action() instanceof Rule.Redirect r && Rules.isPoliced(r.targetOwner()));
+        String denial = policed ? denial(context, m.getDeclaringClass(), m.getDeclaringClass(), m.getName(), desc, false)
+                : null;
         if (denial != null) {
             return denial;
         }
-        return rule != null ? TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod) : ALLOWED;
+        if (rule == null) {
+            return ALLOWED;
+        }
+        return switch (rule.action()) {
+            case Rule.Redirect r -> TARGET_METHODS.computeIfAbsent(rule, VirtualReflection::resolveMethod);
+            case Rule.ReflectiveInvoke ri -> PERFORMED;
+            case Rule.Checked ch -> PERFORMED;
+            case Rule.Observe ob -> PERFORMED;
+            case Rule.Substitute sub -> PERFORMED;
+            default -> notReflectively(context, m.getDeclaringClass(), m.getName(), desc);
+        };
+    }
+
+    /**
+     * The call {@code op(receiver, args)} becomes once its rule has had its say, as {@code {method, receiver,
+     * arguments}}: after the check or observation the rule adds; for {@code Method.invoke}, the call of the method
+     * it invokes, decided in turn (so reflection on the reflective API itself, to any depth, meets the decision of
+     * the innermost member, and one {@code InvocationTargetException} wraps what it throws); for a substitution,
+     * the host's method.
+     */
+    private static Object[] prepared(Method op, Object receiver, Object[] args, Class<?> caller) {
+        Rule rule = ruleOf(op.getDeclaringClass(), op.getName(), Type.getMethodDescriptor(op));
+        Object[] given = args == null ? new Object[0] : args;
+        try {
+            switch (rule.action()) {
+                case Rule.ReflectiveInvoke ri -> {
+                    if (!(receiver instanceof Method inner) || given.length != 2 || !(given[1] == null
+                            || given[1] instanceof Object[])) {
+                        return new Object[] {op, receiver, args};   // the JDK's own error for the bad call
+                    }
+                    return plan(inner, given[0], (Object[]) given[1], caller);
+                }
+                case Rule.Checked ch -> support(ch.targetOwner(), ch.targetName()).invoke(receiver, caller);
+                case Rule.Observe ob -> support(ob.targetOwner(), ob.targetName()).invoke(receiver, caller);
+                case Rule.Substitute sub -> {
+                    return new Object[] {substitute(rule), null, withReceiver(op, receiver, given)};
+                }
+                default -> throw new SecurityException(notReflectively(AppContext.of(caller), op.getDeclaringClass(),
+                        op.getName(), Type.getMethodDescriptor(op)));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return new Object[] {op, receiver, args};
+    }
+
+    /**
+     * Runs a ruled JDK method through a handle: {@code opHandle} is the member itself, found by the app's own lookup
+     * (so it runs as the app's class), called once {@link #prepared} has decided. Not for direct use.
+     */
+    public static Object perform(MethodHandle opHandle, Method op, Object receiver, Object[] args, Class<?> caller)
+            throws Throwable {
+        Object[] call = prepared(op, receiver, args, caller);
+        Method target = (Method) call[0];
+        if (target == op) {
+            Object[] callArgs = call[2] == null ? new Object[0] : (Object[]) call[2];
+            return opHandle.invokeWithArguments(withReceiver(op, call[1], callArgs));
+        }
+        if (op.getDeclaringClass() == Method.class) {
+            // Method.invoke: its inner call was decided; the app's own Method.invoke performs it.
+            return opHandle.invoke(target, call[1], (Object[]) call[2]);
+        }
+        return target.invoke(call[1], (Object[]) call[2]);
+    }
+
+    private static Object[] withReceiver(Method op, Object receiver, Object[] args) {
+        if (Modifier.isStatic(op.getModifiers())) {
+            return args;
+        }
+        Object[] all = new Object[args.length + 1];
+        all[0] = receiver;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
+    }
+
+    private static final Map<String, MethodHandle> SUPPORT_METHODS = new ConcurrentHashMap<>();
+
+    /** A {@code (Object, Class)V} check or observer of the runtime support. */
+    private static MethodHandle support(String owner, String name) {
+        return SUPPORT_METHODS.computeIfAbsent(owner + "." + name, k -> {
+            try {
+                Class<?> c = Class.forName(owner.replace('/', '.'), true, VirtualReflection.class.getClassLoader());
+                return MethodHandles.publicLookup().findStatic(c, name,
+                        MethodType.methodType(void.class, Object.class, Class.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the runtime support lacks " + k + "(Object, Class)", e);
+            }
+        });
+    }
+
+    private static final Map<Rule, Method> SUBSTITUTES = new ConcurrentHashMap<>();
+
+    /** The host's static method a substitution names. */
+    private static Method substitute(Rule rule) {
+        Rule.Substitute sub = (Rule.Substitute) rule.action();
+        return SUBSTITUTES.computeIfAbsent(rule, k -> {
+            try {
+                ClassLoader l = VirtualReflection.class.getClassLoader();
+                Class<?> c = Class.forName(sub.targetOwner().replace('/', '.'), true, l);
+                return c.getMethod(sub.targetName(), MethodType.fromMethodDescriptorString(sub.targetDesc(), l)
+                        .parameterArray());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the substitution " + sub.targetOwner() + "." + sub.targetName()
+                        + sub.targetDesc() + " cannot be found", e);
+            }
+        });
+    }
+
+    /** Why a member whose rule needs the caller's own call site cannot be reached by reflection. */
+    private static String notReflectively(AppContext context, Class<?> owner, String name, String desc) {
+        String member = io.vaas.rewrite.Members.describe(Type.getInternalName(owner), name, desc, false);
+        if (RULES.find(Type.getInternalName(owner), name, desc) instanceof Rule r && r.action() instanceof Rule.Factory) {
+            return "app '" + context.app() + "' reached " + member + " by reflection, which cannot be routed to the "
+                    + "app's own files and network; call the constructor directly";
+        }
+        return "app '" + context.app() + "' reached " + member + " by reflection or a method handle; the container "
+                + "hands this member the app's own executor, thread factory or class rewriting only where the app "
+                + "calls it directly: call it directly";
     }
 
     private static boolean isJdk(Class<?> c) {
@@ -86,11 +226,16 @@ public final class VirtualReflection {
     }
 
     public static Object get(Field f, Object target, Class<?> caller) throws IllegalAccessException {
-        MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
+        MethodHandle redirect = ruledHandle(null, f.getDeclaringClass(), f.getName(), Type.getDescriptor(f.getType()),
+                true, caller);
         if (redirect == null) {
             checkMember(f, caller);
             return f.get(target);
         }
+        return invokeRedirect(redirect);
+    }
+
+    private static Object invokeRedirect(MethodHandle redirect) {
         try {
             return redirect.invoke();
         } catch (RuntimeException | Error e) {
@@ -102,39 +247,59 @@ public final class VirtualReflection {
 
     public static MethodHandle findStatic(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
                                           Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
-        MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
-        if (redirect != null) {
-            return redirect;
+        String desc = type.toMethodDescriptorString();
+        MethodHandle ruled = ruledHandle(lookup, refc, name, desc, false, caller);
+        if (ruled != null) {
+            return ruled;
         }
-        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        checkPolicy(AppContext.of(caller), refc, name, desc, false, caller);
         return lookup.findStatic(refc, name, type);
     }
 
     public static MethodHandle findVirtual(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
                                            Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
-        MethodHandle redirect = redirect(refc, name, type.toMethodDescriptorString(), caller);
-        if (redirect != null) {
-            return redirect;
+        String desc = type.toMethodDescriptorString();
+        MethodHandle ruled = ruledHandle(lookup, refc, name, desc, false, caller);
+        if (ruled != null) {
+            return ruled;
         }
-        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        checkPolicy(AppContext.of(caller), refc, name, desc, false, caller);
         return lookup.findVirtual(refc, name, type);
+    }
+
+    /**
+     * {@code lookup.bind(receiver, name, type)}: decided as {@code findVirtual} on the receiver's class, so binding
+     * {@code Runtime.getRuntime()} to {@code "exec"} meets the same rule as calling it.
+     */
+    public static MethodHandle bind(MethodHandles.Lookup lookup, Object receiver, String name, MethodType type,
+                                    Class<?> caller) throws NoSuchMethodException, IllegalAccessException {
+        Class<?> refc = receiver.getClass();
+        String desc = type.toMethodDescriptorString();
+        MethodHandle ruled = ruledHandle(lookup, refc, name, desc, false, caller);
+        if (ruled != null) {
+            return ruled.bindTo(receiver);
+        }
+        checkPolicy(AppContext.of(caller), refc, name, desc, false, caller);
+        return lookup.bind(receiver, name, type);
     }
 
     public static MethodHandle findStaticGetter(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
                                                 Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
-        MethodHandle redirect = redirect(refc, name, Type.getDescriptor(type), caller);
-        if (redirect != null) {
-            return redirect;
+        String desc = Type.getDescriptor(type);
+        MethodHandle ruled = ruledHandle(lookup, refc, name, desc, true, caller);
+        if (ruled != null) {
+            return ruled;
         }
-        checkPolicy(AppContext.of(caller), refc, name, Type.getDescriptor(type), true, caller);
+        checkPolicy(AppContext.of(caller), refc, name, desc, true, caller);
         return lookup.findStaticGetter(refc, name, type);
     }
 
     public static MethodHandle unreflect(MethodHandles.Lookup lookup, Method m, Class<?> caller)
             throws IllegalAccessException {
-        MethodHandle redirect = redirect(m, m.getName(), Type.getMethodDescriptor(m), caller);
-        if (redirect != null) {
-            return redirect;
+        MethodHandle ruled = ruledHandle(lookup, m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m), false,
+                caller);
+        if (ruled != null) {
+            return ruled;
         }
         checkMember(m, caller);
         return lookup.unreflect(m);
@@ -142,9 +307,10 @@ public final class VirtualReflection {
 
     public static MethodHandle unreflectGetter(MethodHandles.Lookup lookup, Field f, Class<?> caller)
             throws IllegalAccessException {
-        MethodHandle redirect = redirect(f, f.getName(), Type.getDescriptor(f.getType()), caller);
-        if (redirect != null) {
-            return redirect;
+        MethodHandle ruled = ruledHandle(lookup, f.getDeclaringClass(), f.getName(), Type.getDescriptor(f.getType()),
+                true, caller);
+        if (ruled != null) {
+            return ruled;
         }
         checkMember(f, caller);
         return lookup.unreflectGetter(f);
@@ -159,7 +325,9 @@ public final class VirtualReflection {
     public static MethodHandle findSpecial(MethodHandles.Lookup lookup, Class<?> refc, String name, MethodType type,
                                            Class<?> specialCaller, Class<?> caller)
             throws NoSuchMethodException, IllegalAccessException {
-        checkPolicy(AppContext.of(caller), refc, name, type.toMethodDescriptorString(), false, caller);
+        String desc = type.toMethodDescriptorString();
+        refuseRuled(refc, name, desc, caller);
+        checkPolicy(AppContext.of(caller), refc, name, desc, false, caller);
         return lookup.findSpecial(refc, name, type, specialCaller);
     }
 
@@ -195,8 +363,97 @@ public final class VirtualReflection {
 
     public static MethodHandle unreflectSpecial(MethodHandles.Lookup lookup, Method m, Class<?> specialCaller,
                                                 Class<?> caller) throws IllegalAccessException {
+        refuseRuled(m.getDeclaringClass(), m.getName(), Type.getMethodDescriptor(m), caller);
         checkMember(m, caller);
         return lookup.unreflectSpecial(m, specialCaller);
+    }
+
+    /** {@code lookup.findVarHandle(refc, name, type)}, for a field the app may use. */
+    public static VarHandle findVarHandle(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                          Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        checkVarHandle(refc, name, type, caller);
+        return lookup.findVarHandle(refc, name, type);
+    }
+
+    /** {@code lookup.findStaticVarHandle(refc, name, type)}, for a field the app may use. */
+    public static VarHandle findStaticVarHandle(MethodHandles.Lookup lookup, Class<?> refc, String name, Class<?> type,
+                                                Class<?> caller) throws NoSuchFieldException, IllegalAccessException {
+        checkVarHandle(refc, name, type, caller);
+        return lookup.findStaticVarHandle(refc, name, type);
+    }
+
+    /** {@code lookup.unreflectVarHandle(f)}, for a field the app may use. */
+    public static VarHandle unreflectVarHandle(MethodHandles.Lookup lookup, Field f, Class<?> caller)
+            throws IllegalAccessException {
+        checkVarHandle(f.getDeclaringClass(), f.getName(), f.getType(), caller);
+        return lookup.unreflectVarHandle(f);
+    }
+
+    /** {@code ConstantBootstraps.getStaticFinal(lookup, name, type, declaringClass)}, decided as a field read. */
+    public static Object getStaticFinal(MethodHandles.Lookup lookup, String name, Class<?> type, Class<?> declaringClass,
+                                        Class<?> caller) {
+        MethodHandle ruled;
+        try {
+            ruled = ruledHandle(lookup, declaringClass, name, Type.getDescriptor(type), true, caller);
+        } catch (IllegalAccessException e) {
+            throw new IllegalArgumentException(e);
+        }
+        if (ruled != null) {
+            return invokeRedirect(ruled);
+        }
+        checkPolicy(AppContext.of(caller), declaringClass, name, Type.getDescriptor(type), true, caller);
+        return java.lang.invoke.ConstantBootstraps.getStaticFinal(lookup, name, type, declaringClass);
+    }
+
+    /** {@code ConstantBootstraps.getStaticFinal(lookup, name, type)}: the field is declared by {@code type} (boxed). */
+    public static Object getStaticFinal(MethodHandles.Lookup lookup, String name, Class<?> type, Class<?> caller) {
+        Class<?> declaring = type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
+        return getStaticFinal(lookup, name, type, declaring, caller);
+    }
+
+    /** {@code ConstantBootstraps.staticFieldVarHandle(…)}, for a field the app may use. */
+    public static VarHandle staticFieldVarHandle(MethodHandles.Lookup lookup, String name, Class<VarHandle> type,
+                                                 Class<?> declaringClass, Class<?> fieldType, Class<?> caller) {
+        checkVarHandle(declaringClass, name, fieldType, caller);
+        return java.lang.invoke.ConstantBootstraps.staticFieldVarHandle(lookup, name, type, declaringClass, fieldType);
+    }
+
+    /** {@code ConstantBootstraps.fieldVarHandle(…)}, for a field the app may use. */
+    public static VarHandle fieldVarHandle(MethodHandles.Lookup lookup, String name, Class<VarHandle> type,
+                                           Class<?> declaringClass, Class<?> fieldType, Class<?> caller) {
+        checkVarHandle(declaringClass, name, fieldType, caller);
+        return java.lang.invoke.ConstantBootstraps.fieldVarHandle(lookup, name, type, declaringClass, fieldType);
+    }
+
+    /**
+     * Before {@code c.newInstance()}: the constructor it runs is decided as {@code c.getConstructor().newInstance()}
+     * is (the call itself then runs from the app's class, which it checks access against).
+     */
+    public static void checkNewInstance(Object c, Class<?> caller) {
+        if (c instanceof Class<?> type) {
+            checkPolicy(AppContext.of(caller), type, "<init>", "()V", false, caller);
+        }
+    }
+
+    /** A var handle reads and writes the field itself, past any redirect: one on a ruled field is refused. */
+    private static void checkVarHandle(Class<?> refc, String name, Class<?> type, Class<?> caller) {
+        String desc = Type.getDescriptor(type);
+        Class<?> owner = declaringOf(refc, name, desc, true);
+        AppContext context = AppContext.of(caller);
+        if (ruleOf(owner, name, desc) != null) {
+            throw new SecurityException("app '" + context.app() + "' asked for a VarHandle on " + io.vaas.rewrite.Members
+                    .describe(Type.getInternalName(owner), name, desc, true) + ", which the app reaches as its own "
+                    + "version only by reading the field directly: read it directly");
+        }
+        checkPolicy(context, refc, name, desc, true, caller);
+    }
+
+    /** A super call ({@code findSpecial}) cannot go through a member's rule: refused for ruled members. */
+    private static void refuseRuled(Class<?> refc, String name, String desc, Class<?> caller) {
+        Class<?> owner = declaringOf(refc, name, desc, false);
+        if (isJdk(owner) && ruleOf(owner, name, desc) != null) {
+            throw new SecurityException(notReflectively(AppContext.of(caller), owner, name, desc));
+        }
     }
 
     /**
@@ -306,62 +563,131 @@ public final class VirtualReflection {
         };
     }
 
-    private static void checkPolicy(AppContext context, Class<?> owner, String name, String desc, boolean field,
+    /**
+     * Throws {@link SecurityException} unless the app may use member {@code refc.name desc}: decided for the class
+     * that declares it (as the JVM resolves it), or, if no allowlist mentions that class, for {@code refc}.
+     */
+    private static void checkPolicy(AppContext context, Class<?> refc, String name, String desc, boolean field,
                                     Class<?> caller) {
-        String denial = denial(context, owner, name, desc, field);
+        Class<?> owner = declaringOf(refc, name, desc, field);
+        String denial = denial(context, refc, owner, name, desc, field);
         if (denial != null) {
             throw new SecurityException(denial);
         }
         if (!field && isJdk(owner) && RULES.find(Type.getInternalName(owner), name, desc) instanceof Rule r
-                && r.action() instanceof Rule.Factory) {
-            // A reflective constructor call makes the JDK's object, which would open the host's file or socket.
-            throw new SecurityException("app '" + context.app() + "' reached " + io.vaas.rewrite.Members.describe(
-                    Type.getInternalName(owner), name, desc, false) + " by reflection, which cannot be routed to the "
-                    + "app's own files and network; call the constructor directly");
+                && (r.action() instanceof Rule.Factory || r.action() instanceof Rule.Extend)) {
+            // A reflective constructor call makes the JDK's object, which would open the host's file or socket,
+            // or run the app's tasks on threads that are not its own.
+            throw new SecurityException(notReflectively(context, owner, name, desc));
         }
     }
 
+    /** The class declaring what {@code refc.name desc} resolves to; {@code refc} when nothing does. */
+    private static Class<?> declaringOf(Class<?> refc, String name, String desc, boolean field) {
+        Class<?> d = io.vaas.rewrite.MemberResolution.declaring(refc, name, desc, field);
+        return d == null ? refc : d;
+    }
+
     /** Why the app may not reach a member by reflection, or null when it may. */
-    private static String denial(AppContext context, Class<?> owner, String name, String desc, boolean field) {
+    private static String denial(AppContext context, Class<?> named, Class<?> owner, String name, String desc,
+                                 boolean field) {
         if (context.policy() == null || !isJdk(owner)) {
             return null;
         }
-        List<String> allowedBy = context.policy().deniedBy(Type.getInternalName(owner), name, desc, field);
+        String internal = Type.getInternalName(owner);
+        if (owner != named && !context.policy().mentions(internal)) {
+            if (!isJdk(named)) {
+                return null;
+            }
+            internal = Type.getInternalName(named);
+        }
+        List<String> allowedBy = context.policy().deniedBy(internal, name, desc, field);
         if (allowedBy == null) {
             return null;
         }
         Violation v = new Violation(owner.getName(), "(reflection)", -1,
-                io.vaas.rewrite.Members.describe(Type.getInternalName(owner), name, desc, field), allowedBy);
+                io.vaas.rewrite.Members.describe(internal, name, desc, field), allowedBy);
         return "app '" + context.app() + "' reached " + v.api() + " by reflection, which the app's permissions do "
                 + "not allow; " + v.remedy();
     }
 
-    private static MethodHandle redirect(Member member, String name, String desc, Class<?> caller) {
-        return redirect(member.getDeclaringClass(), name, desc, caller);
-    }
-
-    /** The redirect rule of a JDK member, or null. */
-    private static Rule redirectRule(Class<?> owner, String name, String desc) {
-        ClassLoader l = owner.getClassLoader();
-        if (l != null && l != PLATFORM) {
+    /** The rule of a JDK member, or of any member of its name ({@code "*"}); null for app members and unruled ones. */
+    private static Rule ruleOf(Class<?> owner, String name, String desc) {
+        if (!isJdk(owner)) {
             return null;
         }
         Rule rule = RULES.find(Type.getInternalName(owner), name, desc);
-        return rule != null && rule.action() instanceof Rule.Redirect ? rule : null;
+        if (rule == null && !name.equals("<init>")) {
+            rule = RULES.find("*", name, desc);
+            if (rule != null && !(rule.action() instanceof Rule.Observe)) {
+                rule = null;
+            }
+        }
+        return rule;
     }
 
-    /** The app's virtual version of {@code owner.name desc}, bound to the caller; null when the member is not redirected. */
-    private static MethodHandle redirect(Class<?> owner, String name, String desc, Class<?> caller) {
-        Rule rule = redirectRule(owner, name, desc);
-        if (rule == null) {
+    /**
+     * The handle an app gets for a ruled member of {@code refc} (as resolved): its virtual version bound to the
+     * caller for a redirect, or {@link #perform} for members whose rule checks or observes; null for unruled
+     * members. Members whose rule needs the caller's own call site are refused.
+     */
+    private static MethodHandle ruledHandle(MethodHandles.Lookup lookup, Class<?> refc, String name, String desc,
+                                            boolean field, Class<?> caller) throws IllegalAccessException {
+        Class<?> owner = declaringOf(refc, name, desc, field);
+        Rule rule = ruleOf(owner, name, desc);
+        if (rule == null || (field && rule.kind() != Rule.Kind.STATIC_FIELD)) {
             return null;
         }
         AppContext context = AppContext.of(caller);
-        if (Rules.isPoliced(((Rule.Redirect) rule.action()).targetOwner())) {
-            checkPolicy(context, owner, name, desc, false, caller);
+        switch (rule.action()) {
+            case Rule.Redirect r -> {
+                if (Rules.isPoliced(r.targetOwner())) {
+                    checkPolicy(context, refc, name, desc, field, caller);
+                }
+                MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
+                return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+            }
+            case Rule.ReflectiveInvoke ri -> {
+                return performHandle(lookup, owner, name, desc, caller);
+            }
+            case Rule.Checked ch -> {
+                return performHandle(lookup, owner, name, desc, caller);
+            }
+            case Rule.Observe ob -> {
+                return performHandle(lookup, owner, name, desc, caller);
+            }
+            case Rule.Substitute sub -> {
+                return performHandle(lookup, owner, name, desc, caller);
+            }
+            default -> throw new SecurityException(notReflectively(context, owner, name, desc));
         }
-        MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
-        return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+    }
+
+    /**
+     * A handle of the member's own type that runs {@link #perform} for it: the member found through the app's own
+     * {@code lookup} (so a caller-sensitive one sees the app's class, and a lookup without the access fails as the
+     * JDK's would).
+     */
+    private static MethodHandle performHandle(MethodHandles.Lookup lookup, Class<?> owner, String name, String desc,
+                                              Class<?> caller) throws IllegalAccessException {
+        Method op;
+        try {
+            op = owner.getDeclaredMethod(name, MethodType.fromMethodDescriptorString(desc, owner.getClassLoader())
+                    .parameterArray());
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("rule for a missing method " + owner.getName() + "." + name + desc, e);
+        }
+        MethodHandle opHandle = lookup.unreflect(op).asFixedArity();
+        MethodHandle h = MethodHandles.insertArguments(PERFORM_HANDLE, 4, caller);
+        h = MethodHandles.insertArguments(h, 0, opHandle, op);
+        MethodType type = MethodType.methodType(op.getReturnType(), op.getParameterTypes());
+        if (Modifier.isStatic(op.getModifiers())) {
+            h = MethodHandles.insertArguments(h, 0, (Object) null);
+        } else {
+            type = type.insertParameterTypes(0, owner);
+        }
+        h = h.asCollector(Object[].class, op.getParameterCount()).asType(type);
+        return op.isVarArgs() ? h.asVarargsCollector(op.getParameterTypes()[op.getParameterCount() - 1]) : h;
     }
 
     private static Method resolveMethod(Rule rule) {
