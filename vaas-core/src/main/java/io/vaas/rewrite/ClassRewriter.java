@@ -49,7 +49,7 @@ final class ClassRewriter extends ClassVisitor {
      * its network allowlist) only when called on the JDK class itself, which a subclass's own calls are not.
      */
     private static final java.util.Set<String> NOT_SUBCLASSED = java.util.Set.of("java/io/File", "java/net/Socket",
-            "java/net/DatagramSocket");
+            "java/net/DatagramSocket", "java/util/logging/ConsoleHandler");
     private static final java.util.Map<String, Boolean> MAY_NOT_EXTEND = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String GUARD_OWNER = Rules.SUPPORT_PACKAGE + "VirtualGuard";
     /** The {@code invokedynamic} guard's bootstrap: binds it to the app's kill switch. */
@@ -277,7 +277,7 @@ final class ClassRewriter extends ClassVisitor {
             violations.add(new Violation(className.replace('/', '.'), "<clinit>()", -1, "extends " + api, List.of()));
         }
         mv.visitLdcInsn("class " + className.replace('/', '.') + " extends " + api + ", which apps may not extend: "
-                + "the container routes the operations of " + api + " itself to the app's own files and network, "
+                + "the container routes the operations of " + api + " itself to the app's own files, network and streams, "
                 + "not those of a subclass; no permission allows it: use " + api + " as it is, or wrap an instance");
         mv.visitLdcInsn(Type.getObjectType(className));
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);

@@ -41,6 +41,8 @@ public final class Rules {
 
     private static final String FILES = SUPPORT_PACKAGE + "VirtualFiles";
     private static final String NET = SUPPORT_PACKAGE + "VirtualNet";
+    private static final String PARALLEL = SUPPORT_PACKAGE + "VirtualParallel";
+    private static final String LOGGING = SUPPORT_PACKAGE + "VirtualLogging";
 
     private static final String CLASS = "Ljava/lang/Class;";
     private static final String EXECUTOR = "Ljava/util/concurrent/Executor;";
@@ -202,6 +204,23 @@ public final class Rules {
         t.staticCall("java/lang/System", "setErr", "(Ljava/io/PrintStream;)V", STDIO);
         t.staticCall("java/lang/System", "setIn", "(Ljava/io/InputStream;)V", STDIO);
         t.staticCall("java/lang/System", "console", "()Ljava/io/Console;", STDIO);
+        // java.util.logging and System.Logger: the app's own tree of loggers, not the JVM's.
+        String logger = "java/util/logging/Logger";
+        String julLogger = "Ljava/util/logging/Logger;";
+        t.staticCall(logger, "getLogger", "(Ljava/lang/String;)" + julLogger, LOGGING);
+        t.staticCall(logger, "getLogger", "(Ljava/lang/String;Ljava/lang/String;)" + julLogger, LOGGING);
+        t.staticCall(logger, "getGlobal", "()" + julLogger, LOGGING);
+        t.staticCall(logger, "getAnonymousLogger", "()" + julLogger, LOGGING);
+        t.staticCall(logger, "getAnonymousLogger", "(Ljava/lang/String;)" + julLogger, LOGGING);
+        t.staticField(logger, "global", julLogger, LOGGING);
+        t.staticCall("java/lang/System", "getLogger", "(Ljava/lang/String;)Ljava/lang/System$Logger;", LOGGING,
+                "getSystemLogger");
+        t.staticCall("java/lang/System", "getLogger", "(Ljava/lang/String;Ljava/util/ResourceBundle;)"
+                + "Ljava/lang/System$Logger;", LOGGING, "getSystemLogger");
+        t.factoriesIn(LOGGING, "java/util/logging/ConsoleHandler", "()");
+        // JDK code that prints reads the JVM's System.err, not the app's: these print to the app's instead.
+        t.instanceCall("java/lang/Throwable", "printStackTrace", "()V", STDIO);
+        t.staticCall("java/lang/Thread", "dumpStack", "()V", STDIO);
 
         // JVM-wide defaults.
         t.staticCall("java/util/Locale", "getDefault", "()Ljava/util/Locale;", DEFAULTS);
@@ -309,6 +328,14 @@ public final class Rules {
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/util/Properties;)Ljava/sql/Connection;", JDBC);
         t.staticCall(dm, "getConnection", "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/sql/Connection;", JDBC);
+        // DriverManager's settings are the JVM's: each app gets its own.
+        t.staticCall(dm, "setLoginTimeout", "(I)V", JDBC);
+        t.staticCall(dm, "getLoginTimeout", "()I", JDBC);
+        t.staticCall(dm, "setLogWriter", "(Ljava/io/PrintWriter;)V", JDBC);
+        t.staticCall(dm, "getLogWriter", "()Ljava/io/PrintWriter;", JDBC);
+        t.staticCall(dm, "setLogStream", "(Ljava/io/PrintStream;)V", JDBC);
+        t.staticCall(dm, "getLogStream", "()Ljava/io/PrintStream;", JDBC);
+        t.staticCall(dm, "println", "(Ljava/lang/String;)V", JDBC);
 
         // Thread locals on threads the app does not own are kept by the app, and go with it.
         String locals = SUPPORT_PACKAGE + "VirtualThreadLocals";
@@ -322,6 +349,7 @@ public final class Rules {
 
         fileRules(t);
         netRules(t);
+        parallelRules(t);
 
         // Regular expressions: the JDK's engine has no guards, so the input it reads checks the kill switch.
         String regex = SUPPORT_PACKAGE + "VirtualRegex";
@@ -421,6 +449,80 @@ public final class Rules {
                 + "Ljava/lang/Class;Ljava/lang/Class;)" + vh, REFLECTION);
 
         return new Rules(t.rules);
+    }
+
+    /**
+     * Parallel work the JDK would run on the JVM's common pool: each public method of {@code VirtualParallel} stands
+     * for the JDK member of its name and parameters (the receiver first for instance members, the caller last).
+     */
+    private static void parallelRules(Table t) {
+        Class<?> target;
+        try {
+            target = Class.forName(PARALLEL.replace('/', '.'), false, Rules.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        List<java.lang.reflect.Method> methods = new ArrayList<>(List.of(target.getDeclaredMethods()));
+        methods.sort(java.util.Comparator.comparing(m -> m.getName() + net.bytebuddy.jar.asm.Type.getMethodDescriptor(m)));
+        for (java.lang.reflect.Method m : methods) {
+            if (!java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
+                continue;
+            }
+            Class<?>[] params = m.getParameterTypes();
+            Class<?> first = params.length > 1 ? params[0] : null;
+            String owner;
+            boolean isStatic;
+            switch (m.getName()) {
+                case "parallelSort", "parallelPrefix", "parallelSetAll" -> {
+                    owner = "java/util/Arrays";
+                    isStatic = true;
+                }
+                case "stream", "intStream", "longStream", "doubleStream" -> {
+                    owner = "java/util/stream/StreamSupport";
+                    isStatic = true;
+                }
+                case "invokeAll" -> {
+                    owner = "java/util/concurrent/ForkJoinTask";
+                    isStatic = true;
+                }
+                case "parallelStream" -> {
+                    owner = "java/util/Collection";
+                    isStatic = false;
+                }
+                case "fork", "invoke" -> {
+                    owner = "java/util/concurrent/ForkJoinTask";
+                    isStatic = false;
+                }
+                default -> {
+                    owner = net.bytebuddy.jar.asm.Type.getInternalName(first);
+                    isStatic = false;
+                }
+            }
+            StringBuilder desc = new StringBuilder("(");
+            for (int i = isStatic ? 0 : 1; i < params.length - 1; i++) {
+                desc.append(net.bytebuddy.jar.asm.Type.getDescriptor(params[i]));
+            }
+            desc.append(')').append(net.bytebuddy.jar.asm.Type.getDescriptor(m.getReturnType()));
+            requireJdkMethod(owner, m.getName(), desc.toString(), isStatic);
+            t.rules.add(new Rule(owner, m.getName(), desc.toString(), Kind.METHOD,
+                    new Redirect(PARALLEL, m.getName(), net.bytebuddy.jar.asm.Type.getMethodDescriptor(m))));
+        }
+    }
+
+    /** Fails the table when a rule names a JDK method this JDK does not have: a rule that matches nothing. */
+    private static void requireJdkMethod(String owner, String name, String desc, boolean isStatic) {
+        try {
+            Class<?> c = Class.forName(owner.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name) && net.bytebuddy.jar.asm.Type.getMethodDescriptor(m).equals(desc)
+                        && java.lang.reflect.Modifier.isStatic(m.getModifiers()) == isStatic) {
+                    return;
+                }
+            }
+        } catch (ClassNotFoundException e) {
+            // Reported below.
+        }
+        throw new IllegalStateException("a rule names " + owner + "." + name + desc + ", which this JDK does not have");
     }
 
     /**

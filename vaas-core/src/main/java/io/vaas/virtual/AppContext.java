@@ -36,6 +36,7 @@ public final class AppContext {
     private final ShutdownHooks hooks;
     private final AppThreads threads;
     private volatile AppDrivers drivers;
+    private volatile AppLogging logging;
     private volatile ClassLoader loader;
     private volatile AppFiles fileRoot;
     private volatile RootedFileSystem fileSystem;
@@ -305,6 +306,21 @@ public final class AppContext {
             }
         }
         return d;
+    }
+
+    /** The app's own {@code java.util.logging} loggers, made on first use. */
+    AppLogging logging() {
+        AppLogging l = logging;
+        if (l == null) {
+            synchronized (this) {
+                l = logging;
+                if (l == null) {
+                    l = new AppLogging(app, version);
+                    logging = l;
+                }
+            }
+        }
+        return l;
     }
 
     Locale locale() {

@@ -28,6 +28,28 @@ final class AppDrivers {
     private final AppContext context;
     private final CopyOnWriteArrayList<Registered> drivers = new CopyOnWriteArrayList<>();
     private volatile boolean servicesLoaded;
+    /** {@code DriverManager.setLoginTimeout} as this app set it: the JVM's setting is every app's. */
+    private volatile int loginTimeoutSeconds;
+    /** {@code DriverManager.setLogWriter} as this app set it; null for none. */
+    private volatile java.io.PrintWriter logWriter;
+
+    /** This app's JDBC login timeout, in seconds (0: none). */
+    int loginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    void loginTimeout(int seconds) {
+        this.loginTimeoutSeconds = seconds;
+    }
+
+    /** This app's JDBC log writer, or null. */
+    java.io.PrintWriter logWriter() {
+        return logWriter;
+    }
+
+    void logWriter(java.io.PrintWriter writer) {
+        this.logWriter = writer;
+    }
 
     AppDrivers(AppContext context) {
         this.context = context;

@@ -64,4 +64,41 @@ public final class VirtualJdbc {
         }
         return AppContext.of(caller).drivers().connect(url, info);
     }
+
+    /** {@code DriverManager.setLoginTimeout}: the app's own setting; the JVM's is every app's and the host's. */
+    public static void setLoginTimeout(int seconds, Class<?> caller) {
+        AppContext.of(caller).drivers().loginTimeout(seconds);
+    }
+
+    public static int getLoginTimeout(Class<?> caller) {
+        return AppContext.of(caller).drivers().loginTimeout();
+    }
+
+    /** {@code DriverManager.setLogWriter}: the app's own log writer, which {@link #println} writes to. */
+    public static void setLogWriter(java.io.PrintWriter out, Class<?> caller) {
+        AppContext.of(caller).drivers().logWriter(out);
+    }
+
+    public static java.io.PrintWriter getLogWriter(Class<?> caller) {
+        return AppContext.of(caller).drivers().logWriter();
+    }
+
+    /** {@code DriverManager.setLogStream} (deprecated): the app's own log writer over {@code out}. */
+    public static void setLogStream(java.io.PrintStream out, Class<?> caller) {
+        AppContext.of(caller).drivers().logWriter(out == null ? null : new java.io.PrintWriter(out, true));
+    }
+
+    /** {@code DriverManager.getLogStream} (deprecated): streams set by the app are kept only as writers. */
+    public static java.io.PrintStream getLogStream(Class<?> caller) {
+        return null;
+    }
+
+    /** {@code DriverManager.println}: to the app's own log writer, if it set one. */
+    public static void println(String message, Class<?> caller) {
+        java.io.PrintWriter out = AppContext.of(caller).drivers().logWriter();
+        if (out != null) {
+            out.println(message);
+            out.flush();
+        }
+    }
 }
