@@ -52,6 +52,8 @@ final class ClassRewriter extends ClassVisitor {
             "java/net/DatagramSocket", "java/util/logging/ConsoleHandler");
     private static final java.util.Map<String, Boolean> MAY_NOT_EXTEND = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String GUARD_OWNER = Rules.SUPPORT_PACKAGE + "VirtualGuard";
+    /** Streams of this class the app makes are handed to the runtime support as they are made. */
+    static final String OBJECT_INPUT = "java/io/ObjectInputStream";
     /** The {@code invokedynamic} guard's bootstrap: binds it to the app's kill switch. */
     private static final Handle GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER, "bootstrap",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
@@ -945,6 +947,18 @@ final class ClassRewriter extends ClassVisitor {
                     getDelegate().visitLdcInsn(Type.getObjectType(className));
                     getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, Rules.SUPPORT_PACKAGE + "VirtualThreads", "track",
                             "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+                    changed = true;
+                }
+                if (owner.equals(OBJECT_INPUT) && ((isNew && pending.dup) || (!isNew && methodName.startsWith("<init>(")))) {
+                    // Every stream the app makes, its own subclasses' included, reads only classes the app may hold.
+                    if (isNew) {
+                        getDelegate().visitInsn(Opcodes.DUP);
+                    } else {
+                        getDelegate().visitVarInsn(Opcodes.ALOAD, 0);
+                    }
+                    getDelegate().visitLdcInsn(Type.getObjectType(className));
+                    getDelegate().visitMethodInsn(Opcodes.INVOKESTATIC, Rules.SUPPORT_PACKAGE + "VirtualSerialization",
+                            "adopt", "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
                     changed = true;
                 }
             }

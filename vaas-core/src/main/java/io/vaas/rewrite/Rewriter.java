@@ -169,7 +169,8 @@ public final class Rewriter {
                 return true;
             }
             if (!field && name.equals("<init>")
-                    && (TRACKED_CONSTRUCTORS.contains(owner) || ClassRewriter.mayNotExtend(owner))) {
+                    && (TRACKED_CONSTRUCTORS.contains(owner) || owner.equals(ClassRewriter.OBJECT_INPUT)
+                    || ClassRewriter.mayNotExtend(owner))) {
                 return true;
             }
             boolean jdk = io.vaas.policy.JdkPackages.containsClass(owner);

@@ -218,6 +218,10 @@ public final class Rules {
         t.staticCall("java/lang/System", "getLogger", "(Ljava/lang/String;Ljava/util/ResourceBundle;)"
                 + "Ljava/lang/System$Logger;", LOGGING, "getSystemLogger");
         t.factoriesIn(LOGGING, "java/util/logging/ConsoleHandler", "()");
+        // Deserialization: the app's filter rides on the container's (see VirtualSerialization).
+        String ois = "java/io/ObjectInputStream";
+        t.instanceCall(ois, "setObjectInputFilter", "(Ljava/io/ObjectInputFilter;)V", SUPPORT_PACKAGE + "VirtualSerialization");
+        t.instanceCall(ois, "getObjectInputFilter", "()Ljava/io/ObjectInputFilter;", SUPPORT_PACKAGE + "VirtualSerialization");
         // JDK code that prints reads the JVM's System.err, not the app's: these print to the app's instead.
         t.instanceCall("java/lang/Throwable", "printStackTrace", "()V", STDIO);
         t.staticCall("java/lang/Thread", "dumpStack", "()V", STDIO);

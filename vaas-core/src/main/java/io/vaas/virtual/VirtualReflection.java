@@ -574,6 +574,10 @@ public final class VirtualReflection {
         if (denial != null) {
             throw new SecurityException(denial);
         }
+        if (owner == java.io.ObjectInputStream.class && name.equals("<init>")) {
+            // A stream made by reflection would not get the app's deserialization filter (VirtualSerialization).
+            throw new SecurityException(notReflectively(context, owner, name, desc));
+        }
         if (!field && isJdk(owner) && RULES.find(Type.getInternalName(owner), name, desc) instanceof Rule r
                 && (r.action() instanceof Rule.Factory || r.action() instanceof Rule.Extend)) {
             // A reflective constructor call makes the JDK's object, which would open the host's file or socket,
