@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.type.TypeParser;
 import com.fasterxml.jackson.databind.util.LookupCache;
+import io.vaas.load.HostExports;
 
 /**
  * Jackson's type factory for one app: class names in the app's values (a {@code Class} value, a type id of
@@ -28,11 +29,21 @@ final class AppTypeFactory extends TypeFactory {
 
     @Override
     protected Class<?> classForName(String name, boolean initialize, ClassLoader loader) throws ClassNotFoundException {
+        Class<?> c;
         try {
-            return super.classForName(name, initialize, loader);
+            c = super.classForName(name, initialize, loader);
         } catch (ClassNotFoundException e) {
+            c = null;
+        }
+        Class<?> component = c;
+        while (component != null && component.isArray()) {
+            component = component.getComponentType();
+        }
+        // The runtime support is exported for rewritten code only: guest code may not name it, nor may its values.
+        if (c == null || component.getPackageName().equals(HostExports.RUNTIME_PACKAGE)) {
             throw new ClassNotFoundException(name + " (not a class app '" + app + "' can see: its own classes and "
                     + "libraries, the JDK's and io.vaas.api)");
         }
+        return c;
     }
 }
