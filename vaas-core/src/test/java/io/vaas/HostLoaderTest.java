@@ -76,6 +76,18 @@ class HostLoaderTest {
                             }
                             return out;
                         }
+                        /** The exception's serialized form, which holds its frames as written by the JDK. */
+                        static String serialized(Throwable t) throws IOException {
+                            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                                out.writeObject(t);
+                            }
+                            String text = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                            return (text.contains("p.Prober") ? "own frames" : "no own frames")
+                                    + (text.contains("io.vaas.run.") || text.contains("io.vaas.virtual.")
+                                    || text.contains("io.vaas.api.Rpc") || text.contains("org.junit")
+                                    ? ", host frames" : ", no host frames");
+                        }
                         static class Oops extends RuntimeException {
                             Oops() { super("oops"); }
                         }
@@ -157,6 +169,20 @@ class HostLoaderTest {
                                         return Rpc.call("nosuch.route", null);
                                     } catch (VaasException e) {
                                         return frames(e.getStackTrace());
+                                    }
+                                });
+                                case "serializedDenial" -> attempt(() -> {
+                                    try {
+                                        return Runtime.getRuntime().exec("true");
+                                    } catch (SecurityException e) {
+                                        return serialized(e);
+                                    }
+                                });
+                                case "serializedRpcFailure" -> attempt(() -> {
+                                    try {
+                                        return Rpc.call("nosuch.route", null);
+                                    } catch (VaasException e) {
+                                        return serialized(e);
                                     }
                                 });
                                 case "stackReflective" -> attempt(() -> frames((StackTraceElement[])
@@ -298,6 +324,12 @@ class HostLoaderTest {
         String trace = attack(how);
         assertThat(trace).as(how).startsWith("result: ").contains("p.Prober")
                 .doesNotContain("io.vaas.", "org.junit", "org.apache", "app//");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"serializedDenial", "serializedRpcFailure"})
+    void exceptionsTheContainerThrowsIntoAnAppHoldNoHostFrame(String how) {
+        assertThat(attack(how)).as(how).isEqualTo("result: own frames, no host frames");
     }
 
     @Test

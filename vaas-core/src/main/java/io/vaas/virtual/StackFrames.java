@@ -53,6 +53,19 @@ public final class StackFrames {
         return visibleTo(context.loader().getName(), frames);
     }
 
+    /**
+     * Cuts, in place, the frames app {@code context} may not read from an exception the container throws into it
+     * (and from its causes): its serialized form and its subclasses' {@code super.getStackTrace()} then hold no
+     * host frame either. Returns {@code t}.
+     */
+    static <T extends Throwable> T scrub(T t, AppContext context) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable x = t; x != null && seen.add(x); x = x.getCause()) {
+            x.setStackTrace(visibleTo(context, x.getStackTrace()));
+        }
+        return t;
+    }
+
     private static boolean isJdk(StackTraceElement f) {
         String module = f.getModuleName();
         String loader = f.getClassLoaderName();
