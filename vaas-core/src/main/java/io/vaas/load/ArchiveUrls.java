@@ -27,6 +27,11 @@ final class ArchiveUrls extends URLStreamHandler {
         this.host = "archive" + IDS.incrementAndGet();
     }
 
+    /** The archive's own root, {@code vaas://archiveN/}: where its classes come from, as apps see it. */
+    URL root() {
+        return of("");
+    }
+
     URL of(String name) {
         try {
             return URL.of(new URI("vaas", host, "/" + name, null), this);

@@ -29,7 +29,7 @@ public final class DirectoryArchive implements AppArchive {
             real = this.root;
         }
         this.realRoot = real;
-        this.domain = CodeDomains.of(this.root);
+        this.domain = CodeDomains.of(urls.root());
     }
 
     @Override

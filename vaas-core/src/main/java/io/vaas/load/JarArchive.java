@@ -30,7 +30,7 @@ public final class JarArchive implements AppArchive {
         this.path = path.toAbsolutePath().normalize();
         this.zip = new ZipFile(this.path.toFile());
         this.urls = new ArchiveUrls(this);
-        this.domain = CodeDomains.of(this.path);
+        this.domain = CodeDomains.of(urls.root());
     }
 
     @Override

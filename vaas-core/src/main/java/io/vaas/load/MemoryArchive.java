@@ -35,7 +35,7 @@ public final class MemoryArchive implements AppArchive {
         });
         this.entries = copy;
         this.urls = new ArchiveUrls(this);
-        this.domain = CodeDomains.of(null);
+        this.domain = CodeDomains.of(urls.root());
     }
 
     @Override

@@ -452,8 +452,76 @@ public final class Rules {
         t.staticCall(constants, "fieldVarHandle", "(" + lookupDesc + "Ljava/lang/String;Ljava/lang/Class;"
                 + "Ljava/lang/Class;Ljava/lang/Class;)" + vh, REFLECTION);
 
+        loaderRules(t);
+
         return new Rules(t.rules);
     }
+
+    // ---- Loaders, code sources and stack traces (VirtualLoaders, VirtualStackTraces) ------------------------------
+    // Kept in this block of their own: no loader but the app's answers it, and no host frame or path reaches it.
+
+    private static final String LOADERS = SUPPORT_PACKAGE + "VirtualLoaders";
+    private static final String STACKS = SUPPORT_PACKAGE + "VirtualStackTraces";
+
+    /**
+     * Every way an app names a class loader, explicitly or by default (the thread's context loader, the system
+     * loader behind {@code ServiceLoader.load(type, null)}, the caller's behind {@code ResourceBundle.getBundle}), and
+     * every way it reads where classes come from or what called it.
+     */
+    private static void loaderRules(Table t) {
+        String loader = "Ljava/lang/ClassLoader;";
+        String str = "Ljava/lang/String;";
+        String locale = "Ljava/util/Locale;";
+        String module = "Ljava/lang/Module;";
+        String control = "Ljava/util/ResourceBundle$Control;";
+        String bundle = "Ljava/util/ResourceBundle;";
+        String frames = "[Ljava/lang/StackTraceElement;";
+        // Thread subclasses name themselves as owner: the JDK's get rules of their own (reflection finds them by the
+        // class asked), and any other owner is matched by name (an app's own subclass, or not a thread at all).
+        for (String thread : List.of("java/lang/Thread", "java/util/concurrent/ForkJoinWorkerThread")) {
+            t.instanceCallAs(thread, "java/lang/Thread", "getContextClassLoader", "()" + loader, LOADERS);
+            t.instanceCallAs(thread, "java/lang/Thread", "setContextClassLoader", "(" + loader + ")V", LOADERS);
+            t.instanceCallAs(thread, "java/lang/Thread", "getStackTrace", "()" + frames, STACKS);
+        }
+        anyOwner(t, "getContextClassLoader", "()" + loader, LOADERS);
+        anyOwner(t, "setContextClassLoader", "(" + loader + ")V", LOADERS);
+
+        String sl = "java/util/ServiceLoader";
+        t.staticCall(sl, "load", "(" + CLASS + ")L" + sl + ";", LOADERS);
+        t.staticCall(sl, "load", "(" + CLASS + loader + ")L" + sl + ";", LOADERS);
+        t.staticCall(sl, "loadInstalled", "(" + CLASS + ")L" + sl + ";", LOADERS);
+
+        String rb = "java/util/ResourceBundle";
+        for (String args : List.of(str, str + locale, str + control, str + locale + control, str + locale + loader,
+                str + locale + loader + control, str + module, str + locale + module)) {
+            t.staticCall(rb, "getBundle", "(" + args + ")" + bundle, LOADERS);
+        }
+        t.staticCall(rb, "clearCache", "()V", LOADERS);
+        t.staticCall(rb, "clearCache", "(" + loader + ")V", LOADERS);
+
+        t.staticCall("java/lang/Class", "forName", "(" + str + "Z" + loader + ")" + CLASS, LOADERS);
+        t.staticCall("java/lang/Class", "forName", "(" + module + str + ")" + CLASS, LOADERS);
+        t.instanceCall("java/lang/Class", "getProtectionDomain", "()Ljava/security/ProtectionDomain;", LOADERS);
+        t.instanceCall("java/lang/Class", "getResource", "(" + str + ")Ljava/net/URL;", LOADERS);
+        t.instanceCall("java/lang/Class", "getResourceAsStream", "(" + str + ")Ljava/io/InputStream;", LOADERS);
+
+        t.instanceCall("java/lang/Throwable", "getStackTrace", "()" + frames, STACKS);
+        anyOwner(t, "getStackTrace", "()" + frames, STACKS);
+        for (String args : List.of("", "Ljava/io/PrintStream;", "Ljava/io/PrintWriter;")) {
+            t.instanceCall("java/lang/Throwable", "printStackTrace", "(" + args + ")V", STACKS);
+            anyOwner(t, "printStackTrace", "(" + args + ")V", STACKS);
+        }
+    }
+
+    /**
+     * An instance method matched by name and descriptor whatever its owner (when no rule names the owner): the
+     * target takes the receiver as an {@code Object}, and tells the objects it is about from any other.
+     */
+    private static void anyOwner(Table t, String name, String desc, String target) {
+        t.rules.add(new Rule("*", name, desc, Kind.METHOD,
+                new Redirect(target, name, redirectDesc(Kind.METHOD, "java/lang/Object", desc, false))));
+    }
+    // ---- end of loaders, code sources and stack traces ------------------------------------------------------------
 
     /**
      * Parallel work the JDK would run on the JVM's common pool: each public method of {@code VirtualParallel} stands

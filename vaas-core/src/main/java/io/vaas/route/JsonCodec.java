@@ -35,13 +35,13 @@ public final class JsonCodec {
     private static final Set<Class<?>> PLAIN = Set.of(String.class, Boolean.class, Integer.class, Long.class,
             Double.class, Float.class, Short.class, Byte.class, BigDecimal.class, BigInteger.class);
 
-    private final ClassLoader appLoader;
+    private final AppWorld world;
     private volatile ObjectMapper mapper;
     private final Map<Class<?>, Optional<RecordBinder>> records = new ConcurrentHashMap<>();
 
-    /** @param appLoader the loader of the app whose types this codec binds */
-    public JsonCodec(ClassLoader appLoader) {
-        this.appLoader = appLoader;
+    /** @param world the app whose types this codec binds: its name, loader and file system */
+    public JsonCodec(AppWorld world) {
+        this.world = world;
     }
 
     /** Whether values of {@code type} are plain JSON leaves. */
@@ -143,15 +143,19 @@ public final class JsonCodec {
             synchronized (this) {
                 m = mapper;
                 if (m == null) {
-                    TypeFactory types = TypeFactory.defaultInstance().withClassLoader(appLoader)
-                            .withCache((com.fasterxml.jackson.databind.util.LookupCache<Object, com.fasterxml.jackson.databind.JavaType>) new LRUMap<Object, com.fasterxml.jackson.databind.JavaType>(16, 512));
+                    // The app's loader only, never Jackson's own (the host's), and a cache of the app's own.
+                    TypeFactory types = new AppTypeFactory(world.app(), world.loader(), new LRUMap<>(16, 512));
                     m = JsonMapper.builder()
                             .typeFactory(types)
                             .addModule(new JavaTimeModule())
+                            .addModule(new AppBoundary(world))
                             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                             .build();
+                    if (!(m.getTypeFactory() instanceof AppTypeFactory)) {
+                        throw new IllegalStateException("a module replaced the app's type factory");
+                    }
                     mapper = m;
                 }
             }

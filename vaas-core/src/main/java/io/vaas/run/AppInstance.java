@@ -79,7 +79,7 @@ public final class AppInstance {
         this.context = context;
         this.loader = loader;
         this.routes = routes;
-        this.codec = new JsonCodec(loader);
+        this.codec = new JsonCodec(new io.vaas.route.AppWorld(config.name(), loader, context::rootedFiles));
         boolean mayUseWorkers = config.workerThreads() == AppConfig.WorkerThreads.ALWAYS || config.prewarm() > 0
                 || (config.workerThreads() == AppConfig.WorkerThreads.AUTO && cpuMsPerCall > 0);
         this.workers = mayUseWorkers

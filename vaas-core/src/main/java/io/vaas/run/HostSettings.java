@@ -105,24 +105,11 @@ public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> p
     }
 
     /**
-     * The JVM properties apps see by default: the platform's description (Java version, vendor, OS, separators,
-     * encodings, locale), not the host's paths, class path or its own settings.
+     * The JVM properties apps see by default: the platform's description (see {@link io.vaas.virtual.SafeProperties}),
+     * not the host's paths, class path, user or its own settings; plus the keys the host passes by name.
      */
     public static Properties standardProperties(Set<String> extraKeys) {
-        Properties jvm = System.getProperties();
-        Properties out = new Properties();
-        for (String key : jvm.stringPropertyNames()) {
-            boolean platform = (key.startsWith("java.") && !key.equals("java.class.path")
-                    && !key.equals("java.library.path") && !key.startsWith("java.security."))
-                    || key.startsWith("os.") || key.startsWith("file.") || key.equals("path.separator")
-                    || key.equals("line.separator") || key.endsWith(".encoding")
-                    || key.equals("user.language") || key.equals("user.country") || key.equals("user.variant")
-                    || key.equals("user.script") || key.equals("user.timezone");
-            if (platform || extraKeys.contains(key)) {
-                out.setProperty(key, jvm.getProperty(key));
-            }
-        }
-        return out;
+        return io.vaas.virtual.SafeProperties.of(System.getProperties(), extraKeys);
     }
 
     /** The environment an app is granted: the host's pass-through variables, then the app's own. */

@@ -45,6 +45,7 @@ public final class AppContext {
     private final io.vaas.guard.KillSwitch killSwitch;
     private volatile long maxArrayBytes;
     private volatile AppThreadLocals threadLocals;
+    private volatile java.security.ProtectionDomain unlocated;
     private volatile VirtualRpc.AppCalls appCalls;
 
     private volatile Locale locale;
@@ -239,6 +240,28 @@ public final class AppContext {
             }
         }
         return t;
+    }
+
+    /**
+     * Where classes the app may not locate (the guest API's, the host's exports) come from, as the app sees them: no
+     * location, and the app's own loader.
+     */
+    java.security.ProtectionDomain unlocatedDomain() {
+        java.security.ProtectionDomain d = unlocated;
+        if (d == null) {
+            d = new java.security.ProtectionDomain(new java.security.CodeSource(null,
+                    (java.security.cert.Certificate[]) null), null, loader, null);
+            unlocated = d;
+        }
+        return d;
+    }
+
+    /**
+     * The app's own file system when the host gave it a file root, else null: where a {@code Path} or {@code File}
+     * handed to the app (a route's argument, a call's result) is made.
+     */
+    public java.nio.file.FileSystem rootedFiles() {
+        return fileRoot == null ? null : files();
     }
 
     /** The switch that stops the app's code: one of its calls, or all of it. */

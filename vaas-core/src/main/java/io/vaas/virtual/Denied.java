@@ -13,6 +13,8 @@ public final class Denied {
 
     /** Always throws; {@code detail} says where, what, and which permission would allow it. */
     public static void deny(String detail, Class<?> caller) {
-        throw new SecurityException("app '" + AppContext.of(caller).app() + "': " + detail);
+        AppContext context = AppContext.of(caller);
+        // Thrown into the app: it holds the app's frames and the JDK's only, whatever way the app reads them.
+        throw StackFrames.scrub(new SecurityException("app '" + context.app() + "': " + detail), context);
     }
 }

@@ -30,6 +30,11 @@ public final class VirtualRpc {
             throw new VaasException(503, "no_host", "app '" + context.app() + "' cannot call " + target
                     + ": its host routes no calls between apps");
         }
-        return calls.call(context.app(), target, argument, resultType);
+        try {
+            return calls.call(context.app(), target, argument, resultType);
+        } catch (RuntimeException e) {
+            // Made by the container on its way back: the app gets it with its own frames and the JDK's only.
+            throw StackFrames.scrub(e, context);
+        }
     }
 }
