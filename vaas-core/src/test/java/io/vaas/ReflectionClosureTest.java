@@ -145,6 +145,37 @@ class ReflectionClosureTest {
                             ? "value: " + TimeZone.getDefault().getID() : result;
                 }
 
+                static class Own extends java.io.IOException {
+                    @Override public StackTraceElement[] getStackTrace() { return super.getStackTrace(); }
+                    @Override public void printStackTrace(java.io.PrintStream s) { super.printStackTrace(s); }
+                }
+                static String hostFrames(StackTraceElement[] frames) {
+                    return Arrays.stream(frames).map(StackTraceElement::getClassName)
+                            .filter(n -> n.startsWith("io.vaas.") || n.startsWith("org.junit.")).findFirst().orElse("none");
+                }
+                @VaasServer(type = ServerType.RPC) public String frames(String path) {
+                    return outcome(() -> {
+                        Own e = new Own();
+                        return hostFrames(switch (path) {
+                            case "direct" -> e.getStackTrace();
+                            case "superCall" -> e.getStackTrace();
+                            case "handleViaSubclass" -> (StackTraceElement[]) MethodHandles.lookup().findVirtual(
+                                    java.io.IOException.class, "getStackTrace",
+                                    MethodType.methodType(StackTraceElement[].class)).invoke((java.io.IOException) e);
+                            case "reflectViaSubclass" -> (StackTraceElement[]) java.io.IOException.class
+                                    .getMethod("getStackTrace").invoke(e);
+                            case "superPrint" -> {
+                                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                                e.printStackTrace(new java.io.PrintStream(out, true));
+                                yield out.toString().lines().filter(l -> l.startsWith("\tat "))
+                                        .map(l -> new StackTraceElement(l.substring(4, l.indexOf('(')), "m", null, 0))
+                                        .toArray(StackTraceElement[]::new);
+                            }
+                            default -> throw new IllegalArgumentException(path);
+                        });
+                    });
+                }
+
                 @VaasServer(type = ServerType.RPC) public String field(String path) {
                     return outcome(() -> {
                         MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -231,6 +262,13 @@ class ReflectionClosureTest {
         assertThat((String) vaas.rpc("reacher.field", path)).startsWith("denied: app 'reacher'")
                 .contains("VarHandle on java.lang.System.out").contains("read it directly");
         assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+    }
+
+    @ParameterizedTest(name = "stack frames by {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "superCall", "handleViaSubclass",
+            "reflectViaSubclass", "superPrint"})
+    void hostFramesAreCutHoweverATraceIsRead(String path) {
+        assertThat(vaas.rpc("reacher.frames", path)).isEqualTo("value: none");
     }
 
     /** Handles and dynamic constants in bytecode: kinds javac never emits, from other compilers and tools. */

@@ -52,6 +52,7 @@ final class ClassRewriter extends ClassVisitor {
             "java/net/DatagramSocket", "java/util/logging/ConsoleHandler");
     private static final java.util.Map<String, Boolean> MAY_NOT_EXTEND = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String GUARD_OWNER = Rules.SUPPORT_PACKAGE + "VirtualGuard";
+    private static final String STACK_TRACES = Rules.SUPPORT_PACKAGE + "VirtualStackTraces";
     /** Streams of this class the app makes are handed to the runtime support as they are made. */
     static final String OBJECT_INPUT = "java/io/ObjectInputStream";
     /** The {@code invokedynamic} guard's bootstrap: binds it to the app's kill switch. */
@@ -341,9 +342,7 @@ final class ClassRewriter extends ClassVisitor {
         switch (r.action()) {
             case Redirect red -> {
                 if (opcode == Opcodes.INVOKESPECIAL) {
-                    // super.x() of a ruled member: only possible for overridable JDK methods; left alone.
-                    mv.visitMethodInsn(opcode, owner, name, desc, itf);
-                    return false;
+                    return emitSuperCall(mv, red, owner, name, desc, itf);
                 }
                 if (Rules.isPoliced(red.targetOwner()) && checkPolicy(mv, owner, name, desc, false)) {
                     mv.visitMethodInsn(opcode, owner, name, desc, itf);
@@ -422,6 +421,29 @@ final class ClassRewriter extends ClassVisitor {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code super.x()} of a redirected member: only possible for overridable JDK methods, and mostly left alone
+     * (the redirect would dispatch to the app's own override again). An exception's own stack trace is the one
+     * exception: {@code super.printStackTrace(…)} prints through the app's view, and {@code super.getStackTrace()}
+     * answers the frames the app may read.
+     */
+    private boolean emitSuperCall(MethodVisitor mv, Redirect red, String owner, String name, String desc, boolean itf) {
+        if (red.targetOwner().equals(STACK_TRACES) && name.equals("printStackTrace")
+                && red.targetDesc().startsWith("(Ljava/lang/Throwable;")) {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, red.targetOwner(), red.targetName(), red.targetDesc(), false);
+            return true;
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, desc, itf);
+        if (red.targetOwner().equals(STACK_TRACES) && name.equals("getStackTrace")) {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, STACK_TRACES, "visible",
+                    "([Ljava/lang/StackTraceElement;Ljava/lang/Class;)[Ljava/lang/StackTraceElement;", false);
+            return true;
+        }
+        return false;
     }
 
     private void emitPush(MethodVisitor mv, Push p) {

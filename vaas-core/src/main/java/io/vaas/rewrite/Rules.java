@@ -223,7 +223,6 @@ public final class Rules {
         t.instanceCall(ois, "setObjectInputFilter", "(Ljava/io/ObjectInputFilter;)V", SUPPORT_PACKAGE + "VirtualSerialization");
         t.instanceCall(ois, "getObjectInputFilter", "()Ljava/io/ObjectInputFilter;", SUPPORT_PACKAGE + "VirtualSerialization");
         // JDK code that prints reads the JVM's System.err, not the app's: these print to the app's instead.
-        t.instanceCall("java/lang/Throwable", "printStackTrace", "()V", STDIO);
         t.staticCall("java/lang/Thread", "dumpStack", "()V", STDIO);
 
         // JVM-wide defaults.

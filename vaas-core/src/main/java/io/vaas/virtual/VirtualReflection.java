@@ -623,7 +623,7 @@ public final class VirtualReflection {
         Rule rule = RULES.find(Type.getInternalName(owner), name, desc);
         if (rule == null && !name.equals("<init>")) {
             rule = RULES.find("*", name, desc);
-            if (rule != null && !(rule.action() instanceof Rule.Observe)) {
+            if (rule != null && !(rule.action() instanceof Rule.Observe || rule.action() instanceof Rule.Redirect)) {
                 rule = null;
             }
         }
@@ -649,7 +649,14 @@ public final class VirtualReflection {
                     checkPolicy(context, refc, name, desc, field, caller);
                 }
                 MethodHandle target = TARGETS.computeIfAbsent(rule, VirtualReflection::resolve);
-                return MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+                MethodHandle bound = MethodHandles.insertArguments(target, target.type().parameterCount() - 1, caller);
+                // A rule for any owner takes its receiver as an Object: the handle has the member's own type.
+                MethodType own = field ? MethodType.methodType(bound.type().returnType())
+                        : MethodType.fromMethodDescriptorString(desc, owner.getClassLoader());
+                if (!field && bound.type().parameterCount() == own.parameterCount() + 1) {
+                    own = own.insertParameterTypes(0, refc);
+                }
+                return bound.type().parameterCount() == own.parameterCount() ? bound.asType(own) : bound;
             }
             case Rule.ReflectiveInvoke ri -> {
                 return performHandle(lookup, owner, name, desc, caller);

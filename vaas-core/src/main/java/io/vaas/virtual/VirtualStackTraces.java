@@ -30,6 +30,14 @@ public final class VirtualStackTraces {
         return StackFrames.visibleTo(AppContext.of(caller), t.getStackTrace());
     }
 
+    /**
+     * The frames of a trace the app may read: after an app exception's {@code super.getStackTrace()}, which cannot
+     * be redirected (the redirect would call the app's own override again).
+     */
+    public static StackTraceElement[] visible(StackTraceElement[] frames, Class<?> caller) {
+        return StackFrames.visibleTo(AppContext.of(caller), frames);
+    }
+
     public static StackTraceElement[] getStackTrace(Thread t, Class<?> caller) {
         return StackFrames.visibleTo(AppContext.of(caller), t.getStackTrace());
     }

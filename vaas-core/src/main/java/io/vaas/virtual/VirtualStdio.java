@@ -44,13 +44,8 @@ public final class VirtualStdio {
         return null;
     }
 
-    /** {@code t.printStackTrace()}: to the app's standard error, where the JDK would print to the JVM's. */
-    public static void printStackTrace(Throwable t, Class<?> caller) {
-        t.printStackTrace(err(caller));
-    }
-
     /** {@code Thread.dumpStack()}: the calling thread's stack, to the app's standard error. */
     public static void dumpStack(Class<?> caller) {
-        new Exception("Stack trace").printStackTrace(err(caller));
+        VirtualStackTraces.printStackTrace(new Exception("Stack trace"), err(caller), caller);
     }
 }
