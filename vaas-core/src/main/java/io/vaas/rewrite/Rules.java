@@ -476,6 +476,16 @@ public final class Rules {
         String async = "java/nio/channels/AsynchronousSocketChannel";
         t.instanceCall(async, "connect", "(" + addr + ")Ljava/util/concurrent/Future;", NET);
         t.instanceCall(async, "connect", "(" + addr + "Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)V", NET);
+        // Unix domain sockets: paths under the app's root (net:unix), for connecting, binding and reading back.
+        t.staticCall("java/net/UnixDomainSocketAddress", "of", "(Ljava/nio/file/Path;)Ljava/net/UnixDomainSocketAddress;", NET);
+        for (String channel : List.of("java/nio/channels/SocketChannel", "java/nio/channels/ServerSocketChannel",
+                "java/nio/channels/NetworkChannel")) {
+            String self = channel.endsWith("NetworkChannel") ? "Ljava/nio/channels/NetworkChannel;" : "L" + channel + ";";
+            t.instanceCall(channel, "bind", "(" + addr + ")" + self, NET);
+            t.instanceCall(channel, "getLocalAddress", "()" + addr, NET);
+        }
+        t.instanceCall("java/nio/channels/ServerSocketChannel", "bind", "(" + addr + "I)Ljava/nio/channels/ServerSocketChannel;", NET);
+        t.instanceCall("java/nio/channels/SocketChannel", "getRemoteAddress", "()" + addr, NET);
         t.instanceCall("java/nio/channels/DatagramChannel", "connect", "(" + addr + ")Ljava/nio/channels/DatagramChannel;", NET);
         t.instanceCall("java/nio/channels/DatagramChannel", "send", "(Ljava/nio/ByteBuffer;" + addr + ")I", NET);
         for (String datagram : List.of("java/net/DatagramSocket", "java/net/MulticastSocket")) {
@@ -492,6 +502,7 @@ public final class Rules {
         for (String http : List.of("java/net/HttpURLConnection", "javax/net/ssl/HttpsURLConnection")) {
             t.instanceCallAs(http, "java/net/HttpURLConnection", "setInstanceFollowRedirects", "(Z)V", NET);
         }
+        t.instanceCall(client, "newWebSocketBuilder", "()Ljava/net/http/WebSocket$Builder;", NET);
         t.instanceCall("java/net/http/WebSocket$Builder", "buildAsync",
                 "(Ljava/net/URI;Ljava/net/http/WebSocket$Listener;)Ljava/util/concurrent/CompletableFuture;", NET);
 
