@@ -15,8 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Unix domain sockets of an app. Their paths are the app's, under its file root ({@code AppFiles}), never the host's:
  * the app names {@code /run/db.sock}, the socket used is {@code <root>/run/db.sock}. Connecting and binding need the
  * {@code net:unix} permission (a bare {@code net:connect} does not reach them: the host's Docker or database sockets
- * are not hosts on the network); binding creates the socket's file, so it also needs a writable root and
- * {@code files:write}. An app without a file root has no Unix domain sockets. Addresses the app reads back from its
+ * are not hosts on the network), which also allows the stream channel classes; IP addresses given to those still need
+ * {@code net:connect} (or {@code net:listen} to bind a server channel). Binding creates the socket's file, so it also
+ * needs a writable root and {@code files:write}. An app without a file root has no Unix domain sockets. Addresses the app reads back from its
  * channels are in its own paths again.
  */
 final class UnixSockets {
@@ -55,6 +56,9 @@ final class UnixSockets {
             require(context, "bind a socket");
             return UnixDomainSocketAddress.of(hostPath(context, tempName(context), true));
         }
+        // An IP address: net:unix alone allows the channel classes, not listening on or binding to the network.
+        context.requirePermission(server ? "net:listen" : "net:connect", (server ? "listening on " : "binding to ")
+                + (local == null ? "a port" : local));
         return local;
     }
 

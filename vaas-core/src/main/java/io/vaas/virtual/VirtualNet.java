@@ -57,10 +57,17 @@ public final class VirtualNet {
         return given == null ? null : NetDestinations.checked(AppContext.of(caller), given);
     }
 
-    /** As {@link #inet}, or the host address under the app's root of a Unix domain one. */
+    /**
+     * As {@link #inet}, or the host address under the app's root of a Unix domain one. Stream channels serve both
+     * families, and {@code net:unix} alone allows them: an IP address needs {@code net:connect} here.
+     */
     private static SocketAddress stream(SocketAddress given, Class<?> caller) throws IOException {
+        AppContext context = AppContext.of(caller);
         if (given instanceof UnixDomainSocketAddress unix) {
-            return UnixSockets.forConnect(AppContext.of(caller), unix);
+            return UnixSockets.forConnect(context, unix);
+        }
+        if (given != null) {
+            context.requirePermission("net:connect", "a connection to " + given);
         }
         return inet(given, caller);
     }
