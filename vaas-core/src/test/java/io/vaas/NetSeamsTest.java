@@ -156,6 +156,9 @@ class NetSeamsTest {
                             }
                         }
                         case "zeroAddress" -> { try (Socket s = new Socket("0.0.0.0", target)) { yield s.isConnected(); } }
+                        // The JDK connecting on the app's behalf.
+                        case "reachabilityProbe" -> InetAddress.getByAddress(LOOPBACK).isReachable(500);
+                        case "loggingSocketHandler" -> new java.util.logging.SocketHandler("127.0.0.1", target);
                         case "decimalSpelling" -> { try (Socket s = new Socket("2130706433", target)) { yield s.isConnected(); } }
                         // Time of check, time of use.
                         case "packetChangedWhileSent" -> {
@@ -432,6 +435,8 @@ class NetSeamsTest {
             datagramChannelNameShown | allowed.invalid at 127.0.0.1:SECRET_UDP
             zeroAddress              | 0.0.0.0:TARGET
             decimalSpelling          | 127.0.0.1:TARGET
+            reachabilityProbe        | 127.0.0.1:7
+            loggingSocketHandler     | 127.0.0.1:TARGET
             """)
     void anAddressIsCheckedByTheIpItGoesTo(String how, String refused, @TempDir Path dir) {
         try (Vaas vaas = deploySeams(dir)) {

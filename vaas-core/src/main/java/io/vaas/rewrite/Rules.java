@@ -458,7 +458,12 @@ public final class Rules {
         for (String owner : List.of("java/net/InetAddress", "java/net/Inet4Address", "java/net/Inet6Address")) {
             t.staticCall(owner, "getByName", "(" + str + ")" + inet, NET);
             t.staticCall(owner, "getAllByName", "(" + str + ")[" + inet, NET);
+            // A probe (ICMP echo, else TCP port 7) goes out to the address too.
+            t.instanceCallAs(owner, "java/net/InetAddress", "isReachable", "(I)Z", NET);
+            t.instanceCallAs(owner, "java/net/InetAddress", "isReachable", "(Ljava/net/NetworkInterface;II)Z", NET);
         }
+        // The JDK's logging handler that connects by itself.
+        t.factoriesIn(NET, "java/util/logging/SocketHandler", "()", "(" + str + "I)");
         t.factoriesIn(NET, "java/net/InetSocketAddress", "(" + str + "I)");
         // Subclasses' calls name the subclass: each gets the rule of the class that declares the method.
         for (String socket : List.of("java/net/Socket", "javax/net/ssl/SSLSocket")) {

@@ -122,6 +122,44 @@ public final class VirtualNet {
         }
     }
 
+    /** A reachability probe goes to the address: ICMP echo, or TCP port 7 (echo) when the JVM may not send ICMP. */
+    public static boolean isReachable(InetAddress address, int timeout, Class<?> caller) throws IOException {
+        check(address, ECHO_PORT, caller);
+        return address.isReachable(timeout);
+    }
+
+    public static boolean isReachable(InetAddress address, java.net.NetworkInterface netif, int ttl, int timeout,
+                                      Class<?> caller) throws IOException {
+        check(address, ECHO_PORT, caller);
+        return address.isReachable(netif, ttl, timeout);
+    }
+
+    private static final int ECHO_PORT = 7;
+
+    // java.util.logging.SocketHandler ------------------------------------------------------------------------
+
+    /** The handler connects by itself, resolving the name it is given: checked as a client that does so. */
+    public static java.util.logging.SocketHandler newSocketHandler(String host, int port, Class<?> caller)
+            throws IOException {
+        check(host, port, caller);
+        return new java.util.logging.SocketHandler(host, port);
+    }
+
+    /** Without arguments it connects where the JVM's logging configuration says. */
+    public static java.util.logging.SocketHandler newSocketHandler(Class<?> caller) throws IOException {
+        java.util.logging.LogManager config = java.util.logging.LogManager.getLogManager();
+        String prefix = java.util.logging.SocketHandler.class.getName();
+        String host = config.getProperty(prefix + ".host");
+        int port;
+        try {
+            port = Integer.parseInt(String.valueOf(config.getProperty(prefix + ".port")).trim());
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        check(host, port, caller);
+        return new java.util.logging.SocketHandler();
+    }
+
     // java.net.Socket ----------------------------------------------------------------------------------------
 
     public static Socket newSocket(String host, int port, Class<?> caller) throws IOException {
