@@ -156,6 +156,11 @@ class NetSeamsTest {
                             }
                         }
                         case "zeroAddress" -> { try (Socket s = new Socket("0.0.0.0", target)) { yield s.isConnected(); } }
+                        case "asyncServer" -> {
+                            try (AsynchronousServerSocketChannel s = AsynchronousServerSocketChannel.open()) {
+                                yield s.bind(new InetSocketAddress("127.0.0.1", 0)).getLocalAddress();
+                            }
+                        }
                         // The JDK connecting on the app's behalf.
                         case "reachabilityProbe" -> InetAddress.getByAddress(LOOPBACK).isReachable(500);
                         case "loggingSocketHandler" -> new java.util.logging.SocketHandler("127.0.0.1", target);
@@ -306,6 +311,25 @@ class NetSeamsTest {
                             try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                                 s.bind(null);
                                 yield s.getLocalAddress();
+                            }
+                        }
+                        case "tcpThroughUnixChannels" -> {
+                            // An IP address without naming the classes net:connect allows: deserialized.
+                            byte[] bytes = java.util.Base64.getDecoder().decode(System.getenv("TCP_ADDRESS"));
+                            SocketAddress address = (SocketAddress) new java.io.ObjectInputStream(
+                                    new java.io.ByteArrayInputStream(bytes)).readObject();
+                            try (SocketChannel c = SocketChannel.open(address)) {
+                                yield c.isConnected();
+                            }
+                        }
+                        case "listenThroughUnixChannels" -> {
+                            try (ServerSocketChannel s = ServerSocketChannel.open()) {
+                                yield s.bind(null).getLocalAddress();
+                            }
+                        }
+                        case "bindThroughUnixChannels" -> {
+                            try (SocketChannel c = SocketChannel.open()) {
+                                yield c.bind(null).getLocalAddress();
                             }
                         }
                         case "ownSocket" -> {
@@ -510,6 +534,16 @@ class NetSeamsTest {
         assertNothingReachedTheSecrets();
     }
 
+    @Test
+    void listeningNeedsNetListenWhateverTheChannel(@TempDir Path dir) {
+        try (Vaas vaas = deploySeams(dir)) {
+            assertThat((String) vaas.rpc("seams.attack", "asyncServer"))
+                    .startsWith("denied: app 'seams': ").contains("AsynchronousServerSocketChannel")
+                    .contains("permission 'net:listen' allows it");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        }
+    }
+
     // What an allowlist allows ---------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
@@ -584,9 +618,20 @@ class NetSeamsTest {
         GuestApp unix = GuestApp.withDescriptor("{\"name\": \"unixapp\", \"permissions\": [" + permissions + "]}")
                 .source("u.Unix", UNIX_CODE);
         AppSpec spec = AppSpec.of(unix.writeJar(dir.resolve("unix.jar")))
-                .env(Map.of("HOST_SOCKET", hostSocket.toString(), "HOST_DIR", hostDir.toString()));
+                .env(Map.of("HOST_SOCKET", hostSocket.toString(), "HOST_DIR", hostDir.toString(),
+                        "TCP_ADDRESS", serialized(new InetSocketAddress("127.0.0.1", target.getLocalPort()))));
         return Vaas.builder().deploy(files == null ? spec : spec.files(files),
                 AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+    }
+
+    static String serialized(Object value) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -619,6 +664,24 @@ class NetSeamsTest {
             assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
             assertThat(host.hits().get()).isZero();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tcpThroughUnixChannels    | a connection to /127.0.0.1:TARGET | net:connect
+            listenThroughUnixChannels | listening on a port               | net:listen
+            bindThroughUnixChannels   | binding to a port                 | net:connect
+            """)
+    void netUnixIsNoWayToTheNetwork(String how, String use, String permission, @TempDir Path dir,
+                                    @TempDir Path hostDir, @TempDir Path root) throws IOException {
+        try (HostSocket host = HostSocket.open(hostDir);
+             Vaas vaas = deployUnix(dir, "\"net:unix\"", AppFiles.folder(root), host.path(), hostDir)) {
+            assertThat((String) vaas.rpc("unixapp.attack", how)).isEqualTo("denied: app 'unixapp' uses " + withPorts(use)
+                    + ", which the app's permissions do not allow; permission '" + permission + "' allows it (add it "
+                    + "to \"permissions\" in vaas.json)");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        }
+        assertNothingReachedTheSecrets();
     }
 
     @Test

@@ -276,7 +276,8 @@ public final class VirtualNet {
     }
 
     public static NetworkChannel bind(NetworkChannel channel, SocketAddress local, Class<?> caller) throws IOException {
-        boolean server = channel instanceof ServerSocketChannel;
+        boolean server = channel instanceof ServerSocketChannel
+                || channel instanceof java.nio.channels.AsynchronousServerSocketChannel;
         return channel.bind(UnixSockets.forBind(AppContext.of(caller), channel, local, server));
     }
 
