@@ -574,6 +574,11 @@ public final class Vaas implements AutoCloseable {
             chain.add(0, c.app() + "." + c.route());
             cycle |= c.app().equals(app);
         }
+        if (chain.isEmpty()) {
+            // Outside any call: on a thread the caller started (VirtualRpc checked that), so the chain starts there.
+            chain.add(caller + " (thread '" + Thread.currentThread().getName() + "')");
+            cycle = caller.equals(app);
+        }
         chain.add(target);
         if (cycle) {
             throw new io.vaas.api.VaasException(508, "call_cycle", "app '" + caller + "' called " + target

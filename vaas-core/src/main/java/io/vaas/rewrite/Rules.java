@@ -672,7 +672,12 @@ public final class Rules {
         for (String owner : List.of("java/net/InetAddress", "java/net/Inet4Address", "java/net/Inet6Address")) {
             t.staticCall(owner, "getByName", "(" + str + ")" + inet, NET);
             t.staticCall(owner, "getAllByName", "(" + str + ")[" + inet, NET);
+            // A probe (ICMP echo, else TCP port 7) goes out to the address too.
+            t.instanceCallAs(owner, "java/net/InetAddress", "isReachable", "(I)Z", NET);
+            t.instanceCallAs(owner, "java/net/InetAddress", "isReachable", "(Ljava/net/NetworkInterface;II)Z", NET);
         }
+        // The JDK's logging handler that connects by itself.
+        t.factoriesIn(NET, "java/util/logging/SocketHandler", "()", "(" + str + "I)");
         t.factoriesIn(NET, "java/net/InetSocketAddress", "(" + str + "I)");
         // Subclasses' calls name the subclass: each gets the rule of the class that declares the method.
         for (String socket : List.of("java/net/Socket", "javax/net/ssl/SSLSocket")) {
@@ -690,6 +695,16 @@ public final class Rules {
         String async = "java/nio/channels/AsynchronousSocketChannel";
         t.instanceCall(async, "connect", "(" + addr + ")Ljava/util/concurrent/Future;", NET);
         t.instanceCall(async, "connect", "(" + addr + "Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)V", NET);
+        // Unix domain sockets: paths under the app's root (net:unix), for connecting, binding and reading back.
+        t.staticCall("java/net/UnixDomainSocketAddress", "of", "(Ljava/nio/file/Path;)Ljava/net/UnixDomainSocketAddress;", NET);
+        for (String channel : List.of("java/nio/channels/SocketChannel", "java/nio/channels/ServerSocketChannel",
+                "java/nio/channels/NetworkChannel")) {
+            String self = channel.endsWith("NetworkChannel") ? "Ljava/nio/channels/NetworkChannel;" : "L" + channel + ";";
+            t.instanceCall(channel, "bind", "(" + addr + ")" + self, NET);
+            t.instanceCall(channel, "getLocalAddress", "()" + addr, NET);
+        }
+        t.instanceCall("java/nio/channels/ServerSocketChannel", "bind", "(" + addr + "I)Ljava/nio/channels/ServerSocketChannel;", NET);
+        t.instanceCall("java/nio/channels/SocketChannel", "getRemoteAddress", "()" + addr, NET);
         t.instanceCall("java/nio/channels/DatagramChannel", "connect", "(" + addr + ")Ljava/nio/channels/DatagramChannel;", NET);
         t.instanceCall("java/nio/channels/DatagramChannel", "send", "(Ljava/nio/ByteBuffer;" + addr + ")I", NET);
         for (String datagram : List.of("java/net/DatagramSocket", "java/net/MulticastSocket")) {
@@ -706,6 +721,7 @@ public final class Rules {
         for (String http : List.of("java/net/HttpURLConnection", "javax/net/ssl/HttpsURLConnection")) {
             t.instanceCallAs(http, "java/net/HttpURLConnection", "setInstanceFollowRedirects", "(Z)V", NET);
         }
+        t.instanceCall(client, "newWebSocketBuilder", "()Ljava/net/http/WebSocket$Builder;", NET);
         t.instanceCall("java/net/http/WebSocket$Builder", "buildAsync",
                 "(Ljava/net/URI;Ljava/net/http/WebSocket$Listener;)Ljava/util/concurrent/CompletableFuture;", NET);
 

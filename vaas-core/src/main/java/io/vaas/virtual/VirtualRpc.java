@@ -3,8 +3,9 @@ package io.vaas.virtual;
 import io.vaas.api.VaasException;
 
 /**
- * The runtime side of {@link io.vaas.api.Rpc}: checks the permission, then hands the call to the host's
- * {@link AppCalls}, and turns the host's failure into the guest API's {@link VaasException}.
+ * The runtime side of {@link io.vaas.api.Rpc}: finds which app is calling from the container's record
+ * ({@link RpcCaller}), checks that app's permission, then hands the call to the host's {@link AppCalls}, and turns
+ * the host's failure into the guest API's {@link VaasException}.
  */
 public final class VirtualRpc {
 
@@ -22,8 +23,12 @@ public final class VirtualRpc {
         Object call(String caller, String target, Object argument, Class<?> resultType);
     }
 
+    /**
+     * Calls {@code target} for the app the container's record says is calling ({@link RpcCaller}), with that app's
+     * permission.
+     */
     public static Object call(String target, Object argument, Class<?> resultType, Class<?> caller) {
-        AppContext context = AppContext.of(caller);
+        AppContext context = RpcCaller.of(AppContext.of(caller), target);
         context.requirePermission("rpc", "io.vaas.api.Rpc.call(\"" + target + "\")");
         AppCalls calls = context.appCalls();
         if (calls == null) {

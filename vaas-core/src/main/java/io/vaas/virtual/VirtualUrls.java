@@ -49,10 +49,11 @@ public final class VirtualUrls {
         if (kind == Kind.FILE) {
             return openConnection(url, caller);
         }
-        if (proxy != null && proxy.type() != Proxy.Type.DIRECT) {
-            VirtualNet.check(proxy.address(), caller);
+        if (kind == Kind.OWN) {
+            return url.openConnection(proxy);
         }
-        return kind == Kind.OWN ? url.openConnection(proxy) : confine(url.openConnection(proxy), caller);
+        // The app's Proxy could answer another address when the connection asks it again: a checked JDK copy goes.
+        return confine(url.openConnection(VirtualNet.proxy(proxy, caller)), caller);
     }
 
     public static InputStream openStream(URL url, Class<?> caller) throws IOException {
