@@ -668,7 +668,6 @@ class NetSeamsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            tcpThroughUnixChannels    | a connection to /127.0.0.1:TARGET | net:connect
             listenThroughUnixChannels | listening on a port               | net:listen
             bindThroughUnixChannels   | binding to a port                 | net:connect
             """)
@@ -679,6 +678,19 @@ class NetSeamsTest {
             assertThat((String) vaas.rpc("unixapp.attack", how)).isEqualTo("denied: app 'unixapp' uses " + withPorts(use)
                     + ", which the app's permissions do not allow; permission '" + permission + "' allows it (add it "
                     + "to \"permissions\" in vaas.json)");
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        }
+        assertNothingReachedTheSecrets();
+    }
+
+    @Test
+    void anIpAddressCannotBeSmuggledInByDeserialization(@TempDir Path dir, @TempDir Path hostDir, @TempDir Path root)
+            throws IOException {
+        try (HostSocket host = HostSocket.open(hostDir);
+             Vaas vaas = deployUnix(dir, "\"net:unix\"", AppFiles.folder(root), host.path(), hostDir)) {
+            // The stream may carry only the app's classes and JDK values: the address never reaches the channel.
+            assertThat((String) vaas.rpc("unixapp.attack", "tcpThroughUnixChannels"))
+                    .startsWith("failed: java.io.InvalidClassException");
             assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
         }
         assertNothingReachedTheSecrets();

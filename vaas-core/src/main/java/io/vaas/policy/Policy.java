@@ -73,16 +73,13 @@ public final class Policy {
     }
 
     /**
-     * Whether any allowlist, granted or not, says anything about class {@code owner} (internal name). A member an
-     * unmentioned class declares (an internal superclass of the JDK's) is decided by the class a reference names.
+     * Whether a granted allowlist says anything about class {@code owner} (internal name): lists it, its package, or
+     * excludes it. A member inherited from a class no granted list mentions (an internal superclass of the JDK's,
+     * such as {@code AbstractInterruptibleChannel}) is decided by the class a reference names; one a granted list
+     * decides about ({@code Thread.getAllStackTraces()}, excluded from {@code core}) is decided where it is declared.
      */
     public boolean mentions(String owner) {
         for (Permission p : granted) {
-            if (p.mentions(owner)) {
-                return true;
-            }
-        }
-        for (Permission p : others) {
             if (p.mentions(owner)) {
                 return true;
             }
