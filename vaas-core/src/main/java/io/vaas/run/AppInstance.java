@@ -56,7 +56,9 @@ public final class AppInstance {
     private final RouteTable routes;
     private final JsonCodec codec;
     /** The app's worker threads; null when its calls always run on the caller's thread. */
-    private final WorkerPool workers;
+    /** The app's worker threads: made at load when its settings may use them, else on first need. */
+    private volatile WorkerPool workers;
+    private boolean released;
     /** Calls in flight, plus {@link #RETIRED} once retired. */
     private final AtomicInteger state = new AtomicInteger();
     private volatile long lastCallEnded = System.nanoTime();
@@ -359,8 +361,13 @@ public final class AppInstance {
 
     private void release() {
         closeSockets();
-        if (workers != null) {
-            workers.close();
+        WorkerPool pool;
+        synchronized (this) {
+            released = true;
+            pool = workers;
+        }
+        if (pool != null) {
+            pool.close();
         }
         try {
             context.close(settings.hookMillis());
@@ -434,14 +441,45 @@ public final class AppInstance {
      */
     private <T> T run(Route route, java.util.function.Function<RunningCall, T> body) {
         RunningCall outer = RunningCall.current();
-        if (workers == null || !onWorker()) {
+        boolean guestThread = isGuestThread(Thread.currentThread());
+        if (!guestThread && (workers == null || !onWorker())) {
             return runHere(route, outer, body);
         }
+        WorkerPool pool = workers();
         HandedCall handed = new HandedCall();
-        return workers.call(route.name(), () -> runHere(route, outer, call -> {
+        return pool.call(route.name(), () -> runHere(route, outer, call -> {
             handed.started(call);
             return body.apply(call);
         }), handed::abandon);
+    }
+
+    /**
+     * Whether {@code t} is an object of a class an app defined (a {@code Thread} subclass of the app's). Running a
+     * call there would hand this app's loader to that app's overrides of {@code getContextClassLoader} and
+     * {@code setContextClassLoader}: such calls go to this app's own worker threads instead.
+     */
+    private static boolean isGuestThread(Thread t) {
+        ClassLoader l = t.getClass().getClassLoader();
+        return l instanceof io.vaas.virtual.ContextCarrier;
+    }
+
+    /** The app's worker pool, made now if its settings did not ask for one at load. */
+    private WorkerPool workers() {
+        WorkerPool pool = workers;
+        if (pool != null) {
+            return pool;
+        }
+        synchronized (this) {
+            if (workers == null) {
+                if (released) {
+                    throw new VaasCallException(name(), "", 503, "app_stopping", "app '" + name()
+                            + "' is being unloaded", null);
+                }
+                workers = new WorkerPool(config.name(), config.workers(), loader,
+                        settings.workerKeepAliveMs() * 1_000_000L);
+            }
+            return workers;
+        }
     }
 
     private boolean onWorker() {
