@@ -40,6 +40,17 @@ final class ArchiveUrls extends URLStreamHandler {
         }
     }
 
+    /** Never a name lookup: {@code archiveN} is a name of the container's, not a host (URL.hashCode asks this). */
+    @Override
+    protected java.net.InetAddress getHostAddress(URL url) {
+        return null;
+    }
+
+    @Override
+    protected boolean hostsEqual(URL a, URL b) {
+        return java.util.Objects.equals(a.getHost(), b.getHost());
+    }
+
     @Override
     protected URLConnection openConnection(URL url) throws IOException {
         String name;

@@ -663,6 +663,17 @@ public final class Rules {
      * just before it is made; URLs are opened by what their protocol reaches.
      */
     private static void netRules(Table t) {
+        // URLs the app makes never look host names up (URL.equals/hashCode, called by JDK code for the app).
+        String url = "java/net/URL";
+        String urls = SUPPORT_PACKAGE + "VirtualUrls";
+        String handlerDesc = "Ljava/net/URLStreamHandler;";
+        t.factoriesIn(urls, url, "(Ljava/lang/String;)", "(Ljava/net/URL;Ljava/lang/String;)",
+                "(Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;)",
+                "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)",
+                "(Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;" + handlerDesc + ")",
+                "(Ljava/net/URL;Ljava/lang/String;" + handlerDesc + ")");
+        t.instanceCall("java/net/URI", "toURL", "()Ljava/net/URL;", urls);
+        t.staticCall(url, "of", "(Ljava/net/URI;" + handlerDesc + ")Ljava/net/URL;", urls);
         String str = "Ljava/lang/String;";
         String inet = "Ljava/net/InetAddress;";
         String addr = "Ljava/net/SocketAddress;";
@@ -725,7 +736,6 @@ public final class Rules {
         t.instanceCall("java/net/http/WebSocket$Builder", "buildAsync",
                 "(Ljava/net/URI;Ljava/net/http/WebSocket$Listener;)Ljava/util/concurrent/CompletableFuture;", NET);
 
-        String urls = SUPPORT_PACKAGE + "VirtualUrls";
         t.instanceCall("java/net/URL", "openConnection", "()Ljava/net/URLConnection;", urls);
         t.instanceCall("java/net/URL", "openConnection", "(Ljava/net/Proxy;)Ljava/net/URLConnection;", urls);
         t.instanceCall("java/net/URL", "openStream", "()Ljava/io/InputStream;", urls);

@@ -75,6 +75,75 @@ public final class VirtualUrls {
         return openConnection(url, caller).getContent(classes);
     }
 
+    // URLs the app makes carry an AppUrlHandler: no name lookups in equals/hashCode, however JDK code compares them.
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(String spec, Class<?> caller) throws java.net.MalformedURLException {
+        return own(new URL(spec), caller);
+    }
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(URL context, String spec, Class<?> caller) throws java.net.MalformedURLException {
+        return own(new URL(context, spec), caller);
+    }
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(String protocol, String host, int port, String file, Class<?> caller)
+            throws java.net.MalformedURLException {
+        return own(new URL(protocol, host, port, file), caller);
+    }
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(String protocol, String host, String file, Class<?> caller)
+            throws java.net.MalformedURLException {
+        return own(new URL(protocol, host, file), caller);
+    }
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(String protocol, String host, int port, String file, java.net.URLStreamHandler handler,
+                             Class<?> caller) throws java.net.MalformedURLException {
+        refuseHandler(handler, protocol + "://" + host + file, caller);
+        return own(new URL(protocol, host, port, file), caller);
+    }
+
+    @SuppressWarnings("deprecation")
+    public static URL newURL(URL context, String spec, java.net.URLStreamHandler handler, Class<?> caller)
+            throws java.net.MalformedURLException {
+        refuseHandler(handler, spec, caller);
+        return own(new URL(context, spec), caller);
+    }
+
+    /** {@code uri.toURL()}. */
+    public static URL toURL(java.net.URI uri, Class<?> caller) throws java.net.MalformedURLException {
+        return own(uri.toURL(), caller);
+    }
+
+    /** {@code URL.of(uri, handler)}. */
+    public static URL of(java.net.URI uri, java.net.URLStreamHandler handler, Class<?> caller)
+            throws java.net.MalformedURLException {
+        refuseHandler(handler, String.valueOf(uri), caller);
+        return own(URL.of(uri, null), caller);
+    }
+
+    /**
+     * A handler of the app's own would inherit {@code URLStreamHandler}'s name lookups in {@code equals} and
+     * {@code hashCode}, made inside the JDK for the app: no permission allows it.
+     */
+    private static void refuseHandler(java.net.URLStreamHandler handler, String url, Class<?> caller) {
+        if (handler != null) {
+            throw new SecurityException("app '" + AppContext.of(caller).app() + "' made URL " + url + " with a "
+                    + "URLStreamHandler of its own (" + handler.getClass().getName() + "): URLs an app makes use the "
+                    + "container's handler, which never looks host names up; no permission allows others (open the "
+                    + "resource with the app's own code instead)");
+        }
+    }
+
+    /** {@code plain} (a URL of the JDK's own handler) as a URL of the app's, with the container's handler. */
+    @SuppressWarnings("deprecation")
+    private static URL own(URL plain, Class<?> caller) throws java.net.MalformedURLException {
+        return new URL(null, plain.toExternalForm(), new AppUrlHandler(caller, plain.getProtocol()));
+    }
+
     private enum Kind { OWN, NETWORK, FILE }
 
     private static Kind kind(URL url, Class<?> caller) {
