@@ -150,16 +150,16 @@ public final class AppClassLoader extends ClassLoader implements ContextCarrier 
                 bytes = rewriter.rewrite(name, entry.bytes(), policy, types).bytes();
             }
         } catch (RewriteException e) {
-            ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage() + " (from "
-                    + entry.archive().location() + ")");
+            // The app reads this message: it names the class, never the host's path of the archive.
+            ClassFormatError refused = new ClassFormatError("app '" + appName + "': " + e.getMessage());
             refused.initCause(e);
             throw refused;
         }
         try {
             return defineClass(name, bytes, 0, bytes.length, entry.archive().protectionDomain());
         } catch (ClassFormatError e) {
-            ClassFormatError named = new ClassFormatError("app '" + appName + "': class " + name + " in "
-                    + entry.archive().location() + " is not a valid class file: " + e.getMessage());
+            ClassFormatError named = new ClassFormatError("app '" + appName + "': class " + name
+                    + " is not a valid class file: " + e.getMessage());
             named.initCause(e);
             throw named;
         }

@@ -31,6 +31,15 @@ public record Permission(String name, String description, Map<String, Boolean> p
         return classes.containsKey(owner) || excludedClasses.contains(owner) || packageAllows(owner);
     }
 
+    /** Whether this permission allows at least one member of {@code owner}. */
+    boolean allowsSome(String owner) {
+        ClassRule rule = classes.get(owner);
+        if (rule != null) {
+            return !rule.only() || !rule.members().isEmpty();
+        }
+        return packageAllows(owner);
+    }
+
     /** Whether every member of {@code owner} is allowed. */
     boolean allowsWhole(String owner) {
         ClassRule rule = classes.get(owner);

@@ -87,6 +87,22 @@ public final class Policy {
         return false;
     }
 
+    /**
+     * Whether a granted allowlist allows at least one member of class {@code owner}: an app class may extend or
+     * implement only such JDK types.
+     */
+    public boolean allowsSome(String owner) {
+        if (!isJdk(owner)) {
+            return true;
+        }
+        for (Permission p : granted) {
+            if (p.allowsSome(owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The granted permission names, sorted. */
     public List<String> granted() {
         return Permission.names(granted);

@@ -87,6 +87,10 @@ final class ClassRewriter extends ClassVisitor {
     private boolean sawClinit;
     private final Map<String, CheckedBridge> checkedBridges = new LinkedHashMap<>();
     private final Map<String, DefineBridgeSite> defineBridges = new LinkedHashMap<>();
+    /** JDK supertypes the app may inherit nothing from, with the violation each is. */
+    private final Map<String, Violation> refusedSupertypes = new LinkedHashMap<>();
+    /** The members this class declares: {@code name desc} for methods, {@code name:desc} for fields. */
+    private final java.util.Set<String> declared = new java.util.HashSet<>();
 
     private record DefineBridgeSite(String name, String desc, String receiver, String memberDesc, String target) {
     }
@@ -214,14 +218,124 @@ final class ClassRewriter extends ClassVisitor {
             changed = true;
         }
         super.visit(v, access, name, signature, superName, interfaces);
+        noteRefusedSupertypes(name, superName, interfaces);
         if (superName != null && (access & Opcodes.ACC_INTERFACE) == 0 && mayNotExtend(superName)) {
             deniedSuper = superName;
             changed = true;
         }
     }
 
+    /**
+     * JDK supertypes the app's granted permissions allow nothing of (they never mention them, or exclude them whole:
+     * {@code javax.naming.InitialContext}, {@code LogManager}). The class is defined, but every static it would
+     * inherit from them is hidden by one of its own that throws (the JVM resolves {@code A.m()} to the class that
+     * declares {@code m} and initializes that one, so no check in the app's class could stop the inherited one),
+     * and their static fields by fields of its own. Instances cannot exist: their constructors are denied.
+     */
+    private void noteRefusedSupertypes(String name, String superName, String[] interfaces) {
+        if (policy == null) {
+            return;
+        }
+        List<String> supertypes = new ArrayList<>();
+        if (superName != null) {
+            supertypes.add(superName);
+        }
+        if (interfaces != null) {
+            supertypes.addAll(List.of(interfaces));
+        }
+        for (String s : supertypes) {
+            // Types no app may extend whatever it holds (File, Socket…) get their own, earlier refusal: see visit.
+            if (isJdkOwner(s) && !policy.allowsSome(s) && !mayNotExtend(s)) {
+                List<String> allowedBy = policy.deniedBy(s, "<init>", "()V", false);
+                Violation v = new Violation(name.replace('/', '.'), "<clinit>()", -1, "extends " + s.replace('/', '.'),
+                        allowedBy == null ? List.of() : allowedBy);
+                violations.add(v);
+                refusedSupertypes.put(s, v);
+            }
+        }
+    }
+
+    /** Whether {@code s} is a supertype of this class the app may not inherit from (see noteRefusedSupertypes). */
+    static boolean refusesSupertype(io.vaas.policy.Policy policy, String s) {
+        return policy != null && isJdkOwner(s) && !policy.allowsSome(s) && !mayNotExtend(s);
+    }
+
+    /** Hides the statics this class would inherit from refused supertypes (see noteRefusedSupertypes). */
+    private void hideRefusedStatics() {
+        for (Map.Entry<String, Violation> e : refusedSupertypes.entrySet()) {
+            Class<?> type;
+            try {
+                type = Class.forName(e.getKey().replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+            } catch (ClassNotFoundException | LinkageError missing) {
+                continue;
+            }
+            String message = e.getValue().className() + " extends " + e.getValue().api().substring("extends ".length())
+                    + ", which the app's permissions do not allow: its statics cannot be reached through it; "
+                    + e.getValue().remedy();
+            for (Class<?> c = type; c != null && refusesSupertype(policy, Type.getInternalName(c)); c = c.getSuperclass()) {
+                if (!c.isInterface()) {
+                    for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                        int mod = m.getModifiers();
+                        if (java.lang.reflect.Modifier.isStatic(mod) && !java.lang.reflect.Modifier.isPrivate(mod)
+                                && !m.isSynthetic()) {
+                            hideMethod(m.getName(), Type.getMethodDescriptor(m), message);
+                        }
+                    }
+                }
+                hideFields(c, message);
+            }
+        }
+    }
+
+    private void hideFields(Class<?> c, String message) {
+        try {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                int mod = f.getModifiers();
+                if (java.lang.reflect.Modifier.isStatic(mod) && !java.lang.reflect.Modifier.isPrivate(mod)
+                        && declared.add(f.getName() + ":" + Type.getDescriptor(f.getType()))) {
+                    // Static fields cannot throw: the app's own copy holds nothing.
+                    super.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC
+                            | (isInterface ? Opcodes.ACC_FINAL : 0), f.getName(), Type.getDescriptor(f.getType()), null,
+                            null).visitEnd();
+                }
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                if (refusesSupertype(policy, Type.getInternalName(i))) {
+                    hideFields(i, message);
+                }
+            }
+        } catch (LinkageError missing) {
+            // A type whose members do not link lends nothing.
+        }
+    }
+
+    private void hideMethod(String name, String desc, String message) {
+        if (!declared.add(name + desc) || (isInterface && major < Opcodes.V1_8)) {
+            return;
+        }
+        changed = true;
+        MethodVisitor mv = super.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name, desc,
+                null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(message);
+        mv.visitLdcInsn(Type.getObjectType(className));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DENY_OWNER, "deny", DENY_DESC, false);
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitMaxs(2, Type.getArgumentsAndReturnSizes(desc) >> 2);
+        mv.visitEnd();
+    }
+
+    @Override
+    public net.bytebuddy.jar.asm.FieldVisitor visitField(int access, String name, String descriptor, String signature,
+                                                         Object value) {
+        declared.add(name + ":" + descriptor);
+        return super.visitField(access, name, descriptor, signature, value);
+    }
+
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        declared.add(name + descriptor);
         methodName = name + descriptor;
         line = -1;
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
@@ -296,6 +410,7 @@ final class ClassRewriter extends ClassVisitor {
             mv.visitMaxs(2, 0);
             mv.visitEnd();
         }
+        hideRefusedStatics();
         recording = false;
         for (Bridge b : bridges.values()) {
             emitBridge(b);

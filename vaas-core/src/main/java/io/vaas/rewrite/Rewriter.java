@@ -95,7 +95,7 @@ public final class Rewriter {
         try {
             reader = new ClassReader(bytes);
             // The constant pool says whether a member reference needs the pass; the code, whether a guard does.
-            if (!needsPass(reader, policy)) {
+            if (!needsPass(reader, policy) && !inheritsRefused(reader, policy)) {
                 if (!hasCode(reader)) {
                     return new Rewritten(bytes, List.of());
                 }
@@ -125,6 +125,23 @@ public final class Rewriter {
             cache.put(version, bytes, new Rewritten(out == null ? new byte[0] : out, violations));
         }
         return new Rewritten(out == null ? bytes : out, violations);
+    }
+
+    /** Whether the class extends or implements a JDK type its app may inherit nothing from. */
+    private static boolean inheritsRefused(ClassReader reader, Policy policy) {
+        if (policy == null) {
+            return false;
+        }
+        String superName = reader.getSuperName();
+        if (superName != null && ClassRewriter.refusesSupertype(policy, superName)) {
+            return true;
+        }
+        for (String i : reader.getInterfaces()) {
+            if (ClassRewriter.refusesSupertype(policy, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the class has a method with code: an entry of its constant pool names the Code attribute. */
