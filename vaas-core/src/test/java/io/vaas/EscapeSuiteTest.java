@@ -101,6 +101,9 @@ class EscapeSuiteTest {
                                 .getMethod("getenv", String.class, Class.class).invoke(null, "PATH", String.class));
                         case "logManager" -> attempt(() -> { java.util.logging.LogManager.getLogManager().reset(); return "reset"; });
                         case "gc" -> attempt(() -> { Runtime.getRuntime().gc(); return "collected"; });
+                        case "systemGc" -> attempt(() -> { System.gc(); return "collected"; });
+                        case "systemGcByReference" -> attempt(() -> { Runnable r = System::gc; r.run(); return "collected"; });
+                        case "systemGcReflective" -> attempt(() -> System.class.getMethod("gc").invoke(null));
                         case "scannerFile" -> attempt(() -> new java.util.Scanner(java.nio.file.Path.of("/etc/hostname")));
                         case "datagram" -> attempt(() -> new java.net.DatagramSocket());
                         case "apiClassLoader" -> attempt(() -> VaasServer.class.getClassLoader().loadClass("io.vaas.Vaas"));
@@ -189,6 +192,9 @@ class EscapeSuiteTest {
             lookupDefine       | classloading
             logManager         | management
             gc                 | management
+            systemGc           | management
+            systemGcByReference | management
+            systemGcReflective | management
             scannerFile        | files:read
             datagram           | net:connect
             """)

@@ -195,6 +195,9 @@ public final class Rules {
         t.instanceCall("java/lang/Runtime", "addShutdownHook", "(Ljava/lang/Thread;)V", PROCESS);
         t.instanceCall("java/lang/Runtime", "removeShutdownHook", "(Ljava/lang/Thread;)Z", PROCESS);
         t.instanceCall("java/lang/Runtime", "availableProcessors", "()I", PROCESS);
+        // A collection or finalization run acts on the whole JVM: management, as Runtime.gc() is.
+        t.staticCall("java/lang/System", "gc", "()V", PROCESS);
+        t.staticCall("java/lang/System", "runFinalization", "()V", PROCESS);
 
         // Standard streams.
         t.staticField("java/lang/System", "out", "Ljava/io/PrintStream;", STDIO);

@@ -36,4 +36,20 @@ public final class VirtualProcess {
     public static int availableProcessors(Runtime runtime, Class<?> caller) {
         return AppContext.of(caller).processors();
     }
+
+    /**
+     * {@code System.gc()}: a collection stops every app and the host, so it needs {@code management}, as
+     * {@code Runtime.gc()} does.
+     */
+    public static void gc(Class<?> caller) {
+        AppContext.of(caller).requirePermission("management", "java.lang.System.gc()");
+        System.gc();
+    }
+
+    /** {@code System.runFinalization()}: acts on the whole JVM; needs {@code management}. */
+    @SuppressWarnings("removal")
+    public static void runFinalization(Class<?> caller) {
+        AppContext.of(caller).requirePermission("management", "java.lang.System.runFinalization()");
+        System.runFinalization();
+    }
 }
