@@ -859,6 +859,7 @@ public final class Vaas implements AutoCloseable {
         private long rewriteCacheBytes = RewriteCache.DEFAULT_MAX_BYTES;
         private long hookMillis = 5_000;
         private long workerKeepAliveMs = 30_000;
+        private long deployTimeoutMs = 30_000;
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
         private Path fileRoots;
@@ -1080,6 +1081,19 @@ public final class Vaas implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an app's route classes' static initializers and constructors may run when it is deployed, woken or
+         * restarted; 30 seconds by default. They run on a thread of the app's own: past this, a loop is stopped, a
+         * thread that still does not end is abandoned (and logged), and the deploy fails naming this setting.
+         */
+        public Builder deployTimeoutMillis(long millis) {
+            if (millis < 1) {
+                throw new IllegalArgumentException("deployTimeoutMillis must be >= 1, got " + millis);
+            }
+            this.deployTimeoutMs = millis;
+            return this;
+        }
+
         /** How long unloading an app waits for its shutdown hooks; 5 seconds by default. */
         public Builder shutdownHookTimeoutMillis(long millis) {
             if (millis < 0) {
@@ -1142,7 +1156,7 @@ public final class Vaas implements AutoCloseable {
                     Set.copyOf(passEnv), HostSettings.standardProperties(passProperties), output, hookMillis,
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
-                    configProvider, errorFormatter, workerKeepAliveMs);
+                    configProvider, errorFormatter, workerKeepAliveMs, deployTimeoutMs);
             Vaas vaas = new Vaas(settings, versionSelector);
             try {
                 for (Path folder : appFolders) {

@@ -139,15 +139,11 @@ public final class AppInstance {
             context.useLimits(limits.maxArrayMb() * 1024L * 1024L, limits.maxThreads());
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), rewriter, policy,
                     context, verified.ready(), types);
-            RouteTable routes;
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(loader);
-            try {
-                routes = new RouteScanner(name, loader, opened.classPath().own()).scan(config.entry());
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
+            // Static initializers and constructors are the app's code: on a thread of its own, under a deadline.
+            AppClassLoader routeLoader = loader;
+            RouteTable routes = InitThread.run(name, source.location(), context, loader, settings.watchdog(),
+                    settings.deployTimeoutMs(), () -> new RouteScanner(config.name(), routeLoader,
+                            opened.classPath().own()).scan(config.entry()));
             AppInstance instance = new AppInstance(config, source, overrides, appServices, settings, context, loader,
                     routes);
             if (instance.workers != null) {

@@ -35,13 +35,14 @@ import java.util.TreeMap;
  * @param configProvider the host's configuration for its apps, or null
  * @param errorFormatter how error responses look, or null for the default JSON body
  * @param workerKeepAliveMs how long an app's idle worker thread waits for a call before it ends
+ * @param deployTimeoutMs how long an app's route classes' static initializers and constructors may run at deploy
  */
 public record HostSettings(HostExports exports, Rewriter rewriter, Set<String> passEnv, Properties baseProperties,
                            OutputSink output, long hookMillis, PolicyLibrary policies, List<String> defaultPermissions,
                            boolean strictPolicy, Map<Class<?>, Object> services, java.nio.file.Path fileRoots,
                            io.vaas.Limits limits, io.vaas.guard.Watchdog watchdog, AppRouter router,
                            io.vaas.ConfigProvider configProvider, io.vaas.ErrorFormatter errorFormatter,
-                           long workerKeepAliveMs) {
+                           long workerKeepAliveMs, long deployTimeoutMs) {
 
     /**
      * The rule that makes guest calls of {@code original} call {@code replacement}.
