@@ -762,9 +762,18 @@ public final class AppInstance {
             return HttpResponse.of(200, HttpResponse.BYTES, b);
         }
         if (result instanceof java.io.InputStream in) {
-            // Read here, inside the call: the stream may be the app's own code, under its deadline.
+            // Read here, inside the call: the stream may be the app's own code, under its deadline. The body is one
+            // byte array, so the app's array limit bounds it: a stream that never ends does not fill the heap.
+            long max = context.maxArrayBytes() > 0 ? context.maxArrayBytes() : Integer.MAX_VALUE - 8;
+            int limit = (int) Math.min(max, Integer.MAX_VALUE - 9);
             try (in) {
-                return HttpResponse.of(200, HttpResponse.BYTES, in.readAllBytes());
+                byte[] body = in.readNBytes(limit + 1);
+                if (body.length > limit) {
+                    throw Failures.of(name(), "", 502, "response_too_large", "app '" + name() + "' returned a stream "
+                            + "longer than " + limit + " bytes, the largest array it may make (limits.maxArrayMb in "
+                            + "vaas.json); stream a long result as an Iterator or Stream of chunks instead");
+                }
+                return HttpResponse.of(200, HttpResponse.BYTES, body);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("reading the stream the route returned failed", e);
             }

@@ -214,7 +214,8 @@ public final class AppContext {
         threads.maxThreads(maxThreads);
     }
 
-    long maxArrayBytes() {
+    /** The largest array the app may allocate, in bytes ({@code limits.maxArrayMb}); 0 or less for no limit. */
+    public long maxArrayBytes() {
         return maxArrayBytes;
     }
 
