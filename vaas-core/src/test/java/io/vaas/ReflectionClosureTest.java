@@ -145,6 +145,29 @@ class ReflectionClosureTest {
                             ? "value: " + TimeZone.getDefault().getID() : result;
                 }
 
+                @VaasServer(type = ServerType.RPC) public String construct(String path) {
+                    return outcome(() -> {
+                        MethodHandles.Lookup lookup = MethodHandles.lookup();
+                        Constructor<ProcessBuilder> c = ProcessBuilder.class.getConstructor(String[].class);
+                        Object[] args = {new String[] {"true"}};
+                        Method newInstance = Constructor.class.getMethod("newInstance", Object[].class);
+                        return switch (path) {
+                            case "direct" -> new ProcessBuilder("true");
+                            case "reference" -> { Function<String[], ProcessBuilder> f = ProcessBuilder::new;
+                                yield f.apply(new String[] {"true"}); }
+                            case "newInstance" -> c.newInstance(args);
+                            case "reflectNewInstance" -> newInstance.invoke(c, new Object[] {args});
+                            case "reflect2NewInstance" -> INVOKE.invoke(newInstance, c, new Object[] {args});
+                            case "handleToNewInstance" -> lookup.findVirtual(Constructor.class, "newInstance",
+                                    MethodType.methodType(Object.class, Object[].class)).invoke(c, args);
+                            case "findConstructor" -> lookup.findConstructor(ProcessBuilder.class,
+                                    MethodType.methodType(void.class, String[].class)).invoke(new String[] {"true"});
+                            case "unreflectConstructor" -> lookup.unreflectConstructor(c).invoke(new String[] {"true"});
+                            default -> throw new IllegalArgumentException(path);
+                        };
+                    });
+                }
+
                 static class Own extends java.io.IOException {
                     @Override public StackTraceElement[] getStackTrace() { return super.getStackTrace(); }
                     @Override public void printStackTrace(java.io.PrintStream s) { super.printStackTrace(s); }
@@ -261,6 +284,15 @@ class ReflectionClosureTest {
     void varHandlesOnRedirectedFieldsAreRefused(String path) {
         assertThat((String) vaas.rpc("reacher.field", path)).startsWith("denied: app 'reacher'")
                 .contains("VarHandle on java.lang.System.out").contains("read it directly");
+        assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+    }
+
+    @ParameterizedTest(name = "a denied constructor by {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "reference", "newInstance", "reflectNewInstance",
+            "reflect2NewInstance", "handleToNewInstance", "findConstructor", "unreflectConstructor"})
+    void everyWayToConstructMeetsTheSameDecision(String path) {
+        assertThat((String) vaas.rpc("reacher.construct", path)).startsWith("denied: ").contains("app 'reacher'")
+                .contains("java.lang.ProcessBuilder(java.lang.String[])").contains("'process'");
         assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
     }
 
