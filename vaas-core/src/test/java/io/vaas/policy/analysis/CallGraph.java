@@ -273,7 +273,10 @@ final class CallGraph {
             }
             case AppCall a -> {
                 MethodInfo m = a.method;
-                addEdge(id, new Code(m, 0));
+                // A trusted method (the lambda metafactory an app's lambdas bootstrap with) is trusted for the app too.
+                if (!trusted.isCut(m)) {
+                    addEdge(id, new Code(m, 0));
+                }
                 // A member that loads service providers itself hands them to the app (ToolProvider.findFirst,
                 // javax.tools.ToolProvider.getSystemJavaCompiler, ServiceLoader's own callers).
                 for (String service : image.serviceConstants.getOrDefault(m, Set.of())) {

@@ -123,6 +123,13 @@ final class CoreAllowlistAnalysis {
                 DataFiles.read("decisions.txt"));
     }
 
+    /** Lines of the reviewed inputs that cut or decided nothing: stale after a JDK update, or mistyped. */
+    List<String> unusedInputs() {
+        List<String> out = new ArrayList<>(trusted.unused());
+        out.addAll(decisions.unused());
+        return out;
+    }
+
     Verdict verdict(Candidates.Member m) {
         return verdicts.get(m.key());
     }

@@ -50,7 +50,8 @@ final class JdkImage {
     final Set<String> instantiated;
     /**
      * Classes that exist as soon as the JDK runs: created by static initializers and by the JVM's start-up code
-     * ({@code System.initPhase*}); the analysis follows neither, but their objects sit in static fields.
+     * (the private static methods of {@code System}); the analysis follows neither, but their objects sit in static
+     * fields.
      */
     final Set<String> startup;
     /** Per method, JDK classes named by string constants in a method that loads classes by name. */
@@ -119,6 +120,8 @@ final class JdkImage {
                 }
             }
         }
+        // ModuleFinder's order is not stable from one run to the next; the graph's must be.
+        providers.replaceAll((service, impls) -> impls.stream().sorted().distinct().toList());
         // Only names of real classes count, and only those are instantiable by name.
         Map<MethodInfo, Set<String>> reflective = new HashMap<>();
         names.forEach((m, ns) -> {
@@ -242,8 +245,9 @@ final class JdkImage {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
             MethodInfo m = new MethodInfo(info, interner.of(name), interner.of(descriptor), access);
             info.methods.put(interner.of(name + descriptor), m);
-            boolean atStartup = name.equals("<clinit>")
-                    || (info.name.equals("java/lang/System") && name.startsWith("initPhase"));
+            // System's private static methods are its start-up phases and the SharedSecrets they register.
+            boolean atStartup = name.equals("<clinit>") || (info.name.equals("java/lang/System")
+                    && (access & Opcodes.ACC_STATIC) != 0 && (access & Opcodes.ACC_PRIVATE) != 0);
             return new MethodVisitor(Opcodes.ASM9) {
                 private List<String> strings;
                 private List<String> types;
