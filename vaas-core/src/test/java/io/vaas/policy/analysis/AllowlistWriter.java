@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Writes {@code core.txt} from an analysis: one block per class, never a package; {@code class X} when every member
- * an app can name through it is allowed, {@code class X} with {@code - member : reason} lines, or
- * {@code class X only} with {@code + member} lines when most are excluded. Each public candidate class lists its
+ * an app can name through it is allowed, {@code class X} with {@code - member : reason} lines, or, for a final
+ * class, {@code class X only} with {@code + member} lines when most are excluded. Each public candidate class lists its
  * inherited members too (a reference qualified by it is checked against its block today), and every other class
  * declaring such a member gets a block of its own (a reference is checked against its declaring class once the
  * rewriter resolves it as the JVM does).
@@ -39,7 +39,7 @@ final class AllowlistWriter {
         Map<String, Map<String, Line>> declaring = new TreeMap<>();
         a.members.forEach((cls, members) -> {
             Map<String, Line> lines = lines(a, cls, members.values());
-            out.append('\n').append(block(cls, lines));
+            out.append('\n').append(block(cls, a.image.get(cls).isFinal(), lines));
             for (Candidates.Member m : members.values()) {
                 String d = m.declaring().name;
                 if (!a.publicClasses.containsKey(d)) {
@@ -105,7 +105,7 @@ final class AllowlistWriter {
         return (inherited + text).replace('#', ' ');
     }
 
-    private static String block(String cls, Map<String, Line> lines) {
+    private static String block(String cls, boolean finalClass, Map<String, Line> lines) {
         List<String> allowed = new ArrayList<>();
         List<Line> excluded = new ArrayList<>();
         lines.values().forEach(l -> {
@@ -119,7 +119,9 @@ final class AllowlistWriter {
         if (excluded.isEmpty()) {
             return b.append('\n').toString();
         }
-        if (excluded.size() > allowed.size()) {
+        // 'only' just for final classes: for a class an app can extend, the policy follows app references of the
+        // names its '-' lines single out up the app's hierarchy, so those names must be the excluded ones.
+        if (excluded.size() > allowed.size() && finalClass) {
             b.append(" only\n");
             allowed.forEach(p -> b.append("  + ").append(p).append('\n'));
             return b.toString();
