@@ -38,6 +38,7 @@ public final class AllowlistParser {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?");
     private static final Pattern QUALIFIED = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private final Map<String, Draft> drafts = new LinkedHashMap<>();
 
@@ -226,7 +227,7 @@ public final class AllowlistParser {
     }
 
     private static void requireIdentifier(String name, String where) {
-        if (!name.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+        if (!IDENTIFIER.matcher(name).matches()) {
             throw new AllowlistException(where + ": '" + name + "' is not a member name");
         }
     }

@@ -51,4 +51,16 @@ class AllowlistGrammarTest {
         assertThat(granted.deniedBy("java/lang/ProcessBuilder", "start", "()Ljava/lang/Process;", false))
                 .containsExactly("process");
     }
+
+    @Test
+    void onlyNamesAnAppSubclassCouldInheritDeniedAreFollowedUpItsHierarchy() {
+        Policy core = PolicyLibrary.standard().policy(List.of("core"));
+        // ProxySelector is abstract with a public constructor: MyProxySelector.setDefault(...) reaches the JVM's.
+        assertThat(core.isSensitiveName("setDefault")).isTrue();
+        // URL and SocketPermission are final, ProcessHandle declares equals abstract, URLStreamHandler cannot be
+        // extended under core: an app's own equals never resolves to one of theirs, so it stays cacheable by content.
+        assertThat(core.isSensitiveName("equals")).isFalse();
+        assertThat(core.isSensitiveName("hashCode")).isFalse();
+        assertThat(core.isSensitiveName("toString")).isFalse();
+    }
 }
