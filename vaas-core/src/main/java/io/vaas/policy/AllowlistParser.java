@@ -2,11 +2,9 @@ package io.vaas.policy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -16,11 +14,8 @@ import java.util.regex.Pattern;
  * # A comment runs to the end of the line.
  * permission core : pure computation, always granted
  *
- * package java.util                   # every class of java.util, every member
- * package java.time.**                # java.time and all its sub-packages
- *   - Scanner : reads files (files:read)       # a class of that package left out, with the reason
- *
- * class java.lang.System               # every member of one class ...
+ * class java.util.ArrayList            # every member of one class ...
+ * class java.lang.System               # every member but these, each with its reason ...
  *   - load(java.lang.String) : loads native code (native)      # ... but these, each with its reason
  *   - inheritedChannel(*) : a socket the JVM inherited (net:connect)
  *
@@ -29,6 +24,10 @@ import java.util.regex.Pattern;
  *   + read()
  *   + in                               # a field
  * </pre>
+ *
+ * <p>Lists name classes, never packages: every class an app may use is listed, so a class the JDK adds to a package
+ * is allowed by no list until someone reviews it (the standard {@code core} list is derived that way, see
+ * {@code docs/security.md}). A {@code package} line is an error that says so.
  *
  * <p>Members: {@code name(type, …)} for a method or, with {@code <init>}, a constructor; {@code name(*)} for every
  * overload; a bare {@code name} for a field. Types are written as in Java source: {@code int}, {@code byte[]},
@@ -39,6 +38,7 @@ public final class AllowlistParser {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?");
     private static final Pattern QUALIFIED = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private final Map<String, Draft> drafts = new LinkedHashMap<>();
 
@@ -46,8 +46,6 @@ public final class AllowlistParser {
     private static final class Draft {
         final String name;
         String description = "";
-        final Map<String, Boolean> packages = new HashMap<>();
-        final Set<String> excludedClasses = new HashSet<>();
         final Map<String, ClassRule> classes = new HashMap<>();
 
         Draft(String name) {
@@ -64,8 +62,6 @@ public final class AllowlistParser {
      */
     public AllowlistParser parse(String source, String text) {
         Draft current = null;
-        String currentPackage = null;
-        boolean packageRecursive = false;
         String currentClass = null;
         boolean only = false;
         int classLine = 0;
@@ -93,26 +89,15 @@ public final class AllowlistParser {
                 if (colon >= 0) {
                     current.description = rest.substring(colon + 2).strip();
                 }
-                currentPackage = null;
                 continue;
             }
             if (current == null) {
                 throw new AllowlistException(where + ": start the file with 'permission <name>'");
             }
             if (line.startsWith("package ")) {
-                if (currentClass != null) {
-                    put(current, currentClass, only, members, source + ":" + classLine, where);
-                    currentClass = null;
-                }
-                String pkg = line.substring("package ".length()).strip();
-                packageRecursive = pkg.endsWith(".**");
-                if (packageRecursive) {
-                    pkg = pkg.substring(0, pkg.length() - 3);
-                }
-                requireQualified(pkg, where, "package name");
-                currentPackage = pkg.replace('.', '/');
-                current.packages.merge(currentPackage, packageRecursive, Boolean::logicalOr);
-                continue;
+                throw new AllowlistException(where + ": '" + line + "': allowlists name classes, not packages; list each "
+                        + "class the permission allows ('class <name>', with '- member : reason' lines or as 'class <name> "
+                        + "only'), so a class the JDK adds later is allowed by no list until it is reviewed");
             }
             if (line.startsWith("class ")) {
                 if (currentClass != null) {
@@ -127,7 +112,6 @@ public final class AllowlistParser {
                 only = parts.length == 2;
                 classLine = lineNo;
                 members = new ArrayList<>();
-                currentPackage = null;
                 continue;
             }
             if (line.startsWith("-") || line.startsWith("+")) {
@@ -139,17 +123,8 @@ public final class AllowlistParser {
                     reason = body.substring(colon + 2).strip();
                     body = body.substring(0, colon).strip();
                 }
-                if (currentPackage != null) {
-                    if (!exclude) {
-                        throw new AllowlistException(where + ": under 'package', only '- Class : reason' exclusions are allowed");
-                    }
-                    requireReason(reason, where);
-                    requireQualified(body, where, "class name");
-                    current.excludedClasses.add(currentPackage + "/" + body.replace('.', '$'));
-                    continue;
-                }
                 if (currentClass == null) {
-                    throw new AllowlistException(where + ": a member line must follow a 'class' or 'package' line");
+                    throw new AllowlistException(where + ": a member line must follow a 'class' line");
                 }
                 if (exclude == only) {
                     throw new AllowlistException(where + ": " + (only ? "a 'class … only' block lists members with '+'"
@@ -161,7 +136,7 @@ public final class AllowlistParser {
                 members.add(member(body, where));
                 continue;
             }
-            throw new AllowlistException(where + ": cannot read '" + line + "'; expected permission, package, class, "
+            throw new AllowlistException(where + ": cannot read '" + line + "'; expected permission, class, "
                     + "'- member : reason' or '+ member'");
         }
         if (currentClass != null) {
@@ -173,8 +148,7 @@ public final class AllowlistParser {
     /** The permissions read so far, by name. */
     public Map<String, Permission> permissions() {
         Map<String, Permission> out = new LinkedHashMap<>();
-        drafts.forEach((name, d) -> out.put(name, new Permission(name, d.description, Map.copyOf(d.packages),
-                Set.copyOf(d.excludedClasses), Map.copyOf(d.classes))));
+        drafts.forEach((name, d) -> out.put(name, new Permission(name, d.description, Map.copyOf(d.classes))));
         return out;
     }
 
@@ -253,7 +227,7 @@ public final class AllowlistParser {
     }
 
     private static void requireIdentifier(String name, String where) {
-        if (!name.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+        if (!IDENTIFIER.matcher(name).matches()) {
             throw new AllowlistException(where + ": '" + name + "' is not a member name");
         }
     }

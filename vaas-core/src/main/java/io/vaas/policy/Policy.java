@@ -12,56 +12,35 @@ public final class Policy {
     private final List<Permission> granted;
     private final List<Permission> others;
     private final String digest;
-    private final java.util.Set<String> sensitiveNames;
+    /** Member names singled out in the granted lists, to the classes that single them out. */
+    private final java.util.Map<String, List<String>> namedBy;
+    /** 'class … only' rules of the granted lists: every member they do not list is denied. */
+    private final List<ClassRule> onlyRules;
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> sensitive =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     Policy(List<Permission> granted, List<Permission> others, String libraryDigest) {
         this.granted = List.copyOf(granted);
         this.others = List.copyOf(others);
         this.digest = libraryDigest + ":" + String.join(",", Permission.names(granted));
-        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Map<String, List<String>> names = new java.util.HashMap<>();
+        List<ClassRule> only = new ArrayList<>();
         for (Permission p : this.granted) {
             for (ClassRule c : p.classes().values()) {
-                // Constructors are not inherited, and a final class has no app subclass to inherit through.
-                if (!isFinal(c.className())) {
-                    c.members().stream().map(MemberPattern::name).filter(n -> !n.equals("<init>")).forEach(names::add);
-                    if (c.only()) {
-                        // Every member left off an "only" list is denied: each of their names is singled out.
-                        names.addAll(declaredNames(c.className()));
+                if (c.only()) {
+                    only.add(c);
+                    continue;
+                }
+                for (MemberPattern m : c.members()) {
+                    // Constructors are not inherited.
+                    if (!m.name().equals("<init>")) {
+                        names.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(c.className());
                     }
                 }
             }
         }
-        this.sensitiveNames = java.util.Set.copyOf(names);
-    }
-
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> FINAL =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static java.util.Set<String> declaredNames(String internalName) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try {
-            Class<?> c = Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
-            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-                out.add(m.getName());
-            }
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                out.add(f.getName());
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
-            // Not a class of this JDK: nothing of it can be inherited.
-        }
-        return out;
-    }
-
-    private static boolean isFinal(String internalName) {
-        return FINAL.computeIfAbsent(internalName, n -> {
-            try {
-                Class<?> c = Class.forName(n.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
-                return java.lang.reflect.Modifier.isFinal(c.getModifiers());
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        });
+        this.namedBy = java.util.Map.copyOf(names);
+        this.onlyRules = List.copyOf(only);
     }
 
     /**
@@ -69,38 +48,101 @@ public final class Policy {
      * denied on a class the policy otherwise allows, so only they are worth following up an app's class hierarchy.
      */
     public boolean isSensitiveName(String name) {
-        return sensitiveNames.contains(name);
-    }
-
-    /**
-     * Whether a granted allowlist says anything about class {@code owner} (internal name): lists it, its package, or
-     * excludes it. A member inherited from a class no granted list mentions (an internal superclass of the JDK's,
-     * such as {@code AbstractInterruptibleChannel}) is decided by the class a reference names; one a granted list
-     * decides about ({@code Thread.getAllStackTraces()}, excluded from {@code core}) is decided where it is declared.
-     */
-    public boolean mentions(String owner) {
-        for (Permission p : granted) {
-            if (p.mentions(owner)) {
-                return true;
+        // A final class has no app subclass to inherit through. Decided per name on first use: the derived core
+        // singles out members of hundreds of classes, and loading them all up front would cost every cold start.
+        return sensitive.computeIfAbsent(name, n -> {
+            for (String c : namedBy.getOrDefault(n, List.of())) {
+                if (inheritable(c, n)) {
+                    return true;
+                }
             }
-        }
-        return false;
+            for (ClassRule r : onlyRules) {
+                if (leftOut(r).contains(n) && inheritable(r.className(), n)) {
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /**
-     * Whether a granted allowlist allows at least one member of class {@code owner}: an app class may extend or
-     * implement only such JDK types.
+     * Whether an app class can inherit member {@code name} of {@code internalName}: a class that is not final, when
+     * the member is static or a field (a subclass of the app's inherits those with no instance ever made: its
+     * constructor need not run, and crafted bytecode may have none) or when the app may make instances (a
+     * constructor the policy allows); or an interface declaring it as a default method or a field (its abstract and
+     * static methods are not inherited code).
      */
-    public boolean allowsSome(String owner) {
-        if (!isJdk(owner)) {
+    private boolean inheritable(String internalName, String name) {
+        Class<?> c = load(internalName);
+        if (c == null || java.lang.reflect.Modifier.isFinal(c.getModifiers())) {
+            return false;
+        }
+        try {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    return true;
+                }
+            }
+            if (c.isInterface()) {
+                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                    if (m.isDefault() && m.getName().equals(name)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name) && java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                    return true;
+                }
+            }
+        } catch (LinkageError e) {
             return true;
         }
-        for (Permission p : granted) {
-            if (p.allowsSome(owner)) {
+        for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+            int mod = k.getModifiers();
+            if ((java.lang.reflect.Modifier.isPublic(mod) || java.lang.reflect.Modifier.isProtected(mod))
+                    && deniedBy(internalName, "<init>", net.bytebuddy.jar.asm.Type.getConstructorDescriptor(k), false) == null) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static Class<?> load(String internalName) {
+        try {
+            return Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<ClassRule, java.util.Set<String>> LEFT_OUT =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The names of the public and protected methods of a 'class … only' rule's class that it does not allow. */
+    private static java.util.Set<String> leftOut(ClassRule r) {
+        return LEFT_OUT.computeIfAbsent(r, k -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            try {
+                Class<?> c = Class.forName(k.className().replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+                List<java.lang.reflect.Method> methods = new ArrayList<>(List.of(c.getMethods()));
+                for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                    if (java.lang.reflect.Modifier.isProtected(m.getModifiers())) {
+                        methods.add(m);
+                    }
+                }
+                for (java.lang.reflect.Method m : methods) {
+                    String desc = net.bytebuddy.jar.asm.Type.getMethodDescriptor(m);
+                    if (!k.allows(m.getName(), desc, false)) {
+                        out.add(m.getName());
+                    }
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Not a class of this JDK: nothing to inherit.
+            }
+            return java.util.Set.copyOf(out);
+        });
     }
 
     /** The granted permission names, sorted. */
@@ -139,6 +181,37 @@ public final class Policy {
         }
         would.sort(null);
         return would;
+    }
+
+    /**
+     * Whether a granted allowlist says anything about class {@code owner} (internal name): lists it, with or without
+     * exclusions. A member inherited from a class no granted list names (an internal superclass of the JDK's, such as
+     * {@code AbstractInterruptibleChannel}) is decided by the class a reference names; one a granted list decides
+     * about ({@code Thread.getAllStackTraces()}, excluded from {@code core}) is decided where it is declared.
+     */
+    public boolean mentions(String owner) {
+        for (Permission p : granted) {
+            if (p.mentions(owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a granted allowlist allows at least one member of class {@code owner}: an app class may inherit only
+     * from such JDK types (see the rewriter).
+     */
+    public boolean allowsSome(String owner) {
+        if (!isJdk(owner)) {
+            return true;
+        }
+        for (Permission p : granted) {
+            if (p.allowsSome(owner)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every member of {@code owner} is allowed: code that only uses such classes needs no checking. */

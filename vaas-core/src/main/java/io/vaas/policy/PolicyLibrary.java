@@ -39,8 +39,21 @@ public final class PolicyLibrary {
         this.digest = digest(sources);
     }
 
-    /** The standard allowlists. */
+    /**
+     * The standard allowlists, read and parsed once per JVM: every {@code Vaas} starts from them, and the derived
+     * {@code core} list alone names thousands of members. The library is immutable (its policy cache is
+     * concurrent), so all share it.
+     */
     public static PolicyLibrary standard() {
+        return Standard.LIBRARY;
+    }
+
+    /** Holds the standard library; loaded on first use. */
+    private static final class Standard {
+        static final PolicyLibrary LIBRARY = load();
+    }
+
+    private static PolicyLibrary load() {
         Map<String, String> sources = new LinkedHashMap<>();
         for (String file : STANDARD_FILES) {
             try (InputStream in = PolicyLibrary.class.getResourceAsStream(file)) {
