@@ -46,10 +46,28 @@ public final class RouteScanner {
      * @param loader the app's loader
      * @param own    the app's own archive, scanned when no entry classes are named
      */
+    private final Construction construction;
+
     public RouteScanner(String app, ClassLoader loader, AppArchive own) {
+        this(app, loader, own, (c, make) -> make.get());
+    }
+
+    /**
+     * @param construction how a route class's instance is made: the app's static initializers and constructor run
+     *                     then, so a host may run them elsewhere (on a thread of its own, under a deadline)
+     */
+    public RouteScanner(String app, ClassLoader loader, AppArchive own, Construction construction) {
         this.app = app;
         this.loader = loader;
         this.own = own;
+        this.construction = construction;
+    }
+
+    /** Runs the making of one route class's instance, where the app's own initialization code runs. */
+    @FunctionalInterface
+    public interface Construction {
+        /** {@code make}'s result for class {@code routeClass}. */
+        Object run(Class<?> routeClass, java.util.function.Supplier<Object> make);
     }
 
     /**
@@ -209,7 +227,8 @@ public final class RouteScanner {
             pattern = pathPattern(path, where);
             name = httpMethod + " " + path;
         }
-        Object target = Modifier.isStatic(m.getModifiers()) ? null : instances.computeIfAbsent(c, this::instantiate);
+        Object target = Modifier.isStatic(m.getModifiers()) ? null
+                : instances.computeIfAbsent(c, k -> construction.run(k, () -> instantiate(k)));
         return new Route(type, name, httpMethod, pattern, m, input, () -> invoker(m, target, where));
     }
 

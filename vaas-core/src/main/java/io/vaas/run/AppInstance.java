@@ -139,11 +139,16 @@ public final class AppInstance {
             context.useLimits(limits.maxArrayMb() * 1024L * 1024L, limits.maxThreads());
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), rewriter, policy,
                     context, verified.ready(), types);
-            // Static initializers and constructors are the app's code: on a thread of its own, under a deadline.
+            // Static initializers and constructors are the app's code: where a route class has any, it is made on
+            // a thread of the container's, under a deadline, so the deploying thread is released whatever they do.
             AppClassLoader routeLoader = loader;
-            RouteTable routes = InitThread.run(name, source.location(), context, loader, settings.watchdog(),
-                    settings.deployTimeoutMs(), () -> new RouteScanner(config.name(), routeLoader,
-                            opened.classPath().own()).scan(config.entry()));
+            AppContext appContext = context;
+            String appName = name;
+            RouteTable routes = new RouteScanner(config.name(), loader, opened.classPath().own(), (c, make) ->
+                    InitCode.runs(c, routeLoader, verified.initCode())
+                            ? InitThread.run(appName, source.location(), appContext, routeLoader, settings.watchdog(),
+                            settings.deployTimeoutMs(), make)
+                            : make.get()).scan(config.entry());
             AppInstance instance = new AppInstance(config, source, overrides, appServices, settings, context, loader,
                     routes);
             if (instance.workers != null) {

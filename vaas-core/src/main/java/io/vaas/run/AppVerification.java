@@ -27,11 +27,16 @@ import java.util.Set;
  */
 final class AppVerification {
 
+    private static final byte[] ROUTE = "Lio/vaas/api/VaasServer;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private AppVerification() {
     }
 
-    /** The report, and the classes ready to define by binary name. */
-    record Result(VerifyReport report, Map<String, AppClassPath.Entry> ready) {
+    /**
+     * The report, the classes ready to define by binary name, and for the route classes of the app's own archive
+     * whether making one runs code of the app's ({@link InitCode}).
+     */
+    record Result(VerifyReport report, Map<String, AppClassPath.Entry> ready, Map<String, Boolean> initCode) {
     }
 
     /** The report for the classes of {@code classPath}; a class hidden by an earlier archive is checked once. */
@@ -43,6 +48,7 @@ final class AppVerification {
     static Result run(String app, String location, AppClassPath classPath, AppTypes types, Rewriter rewriter,
                       Policy policy) {
         Map<String, AppClassPath.Entry> ready = new HashMap<>();
+        Map<String, Boolean> initCode = new HashMap<>();
         List<Violation> violations = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int classes = 0;
@@ -68,6 +74,9 @@ final class AppVerification {
                         if (r.bytes() != bytes || archive == classPath.own()) {
                             ready.put(className, new AppClassPath.Entry(archive, r.bytes()));
                         }
+                        if (archive == classPath.own() && io.vaas.rewrite.ClassBytes.mentions(bytes, ROUTE)) {
+                            initCode.put(className, InitCode.runsCode(bytes));
+                        }
                     }
                 } catch (RewriteException malformed) {
                     // Reported where it matters: when the class is defined, if it ever is.
@@ -76,6 +85,6 @@ final class AppVerification {
                 }
             }
         }
-        return new Result(new VerifyReport(app, location, policy.granted(), classes, violations), ready);
+        return new Result(new VerifyReport(app, location, policy.granted(), classes, violations), ready, initCode);
     }
 }
