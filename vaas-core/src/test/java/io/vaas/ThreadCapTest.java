@@ -106,7 +106,8 @@ class ThreadCapTest {
             "virtualThreadsWithFactory", "virtualPerTask"})
     void everyThreadTheAppCausesIsCountedCappedAndStoppedAtUndeploy(String how) throws Exception {
         Object result = vaas.rpc("spawner.attack", how);
-        if (how.equals("forkJoinWithFactory")) {
+        if (how.equals("forkJoinWithFactory") && result.toString().startsWith("ran: ")) {
+            // Refused on a worker's own thread (which reports it) rather than the submitter's.
             assertThat(Integer.parseInt(result.toString().substring("ran: ".length()))).isBetween(1, 8);
         } else {
             assertThat(result).asString()
