@@ -67,11 +67,54 @@ public final class Vaas implements AutoCloseable {
     private final List<AppLoadException> deployFailures = new CopyOnWriteArrayList<>();
     private final Object deployLock = new Object();
     private volatile boolean closed;
+    /** Stops the app that allocated most when the old generation stays full; null when the host turned it off. */
+    private final io.vaas.guard.HeapGovernor heapGovernor;
 
-    private Vaas(HostSettings settings, VersionSelector versionSelector) {
+    private Vaas(HostSettings settings, VersionSelector versionSelector, double heapGovernorThreshold) {
         this.settings = settings;
         this.versionSelector = versionSelector;
         settings.router().bind(this::callFromApp);
+        this.heapGovernor = heapGovernorThreshold > 0 ? new io.vaas.guard.HeapGovernor(heapGovernorThreshold,
+                settings.watchdog(), new GovernedApps()) : null;
+    }
+
+    /**
+     * The heap governor's view of this container: apps deployed in one version (others are left to their limits),
+     * and the way one is stopped: its calls cancelled, the app unloaded as if idle, loaded again by its next call.
+     */
+    private final class GovernedApps implements io.vaas.guard.HeapGovernor.Apps {
+        @Override
+        public List<io.vaas.guard.KillSwitch> governed() {
+            List<io.vaas.guard.KillSwitch> out = new ArrayList<>();
+            for (AppInstance instance : apps.values()) {
+                Versions v = versions.get(instance.name());
+                if (v == null || v.others().isEmpty()) {
+                    out.add(instance.context().killSwitch());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void evict(io.vaas.guard.KillSwitch app, io.vaas.guard.Trip why, String report) {
+            AppInstance victim = null;
+            synchronized (deployLock) {
+                for (AppInstance instance : apps.values()) {
+                    if (instance.context().killSwitch() == app) {
+                        victim = instance;
+                    }
+                }
+                if (victim == null || closed) {
+                    return;
+                }
+                apps.remove(victim.name());
+                dormant.put(victim.name(), victim.recipe());
+                hostIndex = null;
+            }
+            LOG.warn("{}", report);
+            settings.watchdog().cancelCalls(app, why);
+            victim.retire();
+        }
     }
 
     /** A builder for a container. */
@@ -844,8 +887,14 @@ public final class Vaas implements AutoCloseable {
         if (!all.isEmpty()) {
             LOG.info("closed: unloaded {} app(s)", all.size());
         }
+        if (heapGovernor != null) {
+            heapGovernor.close();
+        }
         settings.watchdog().close();
     }
+
+    /** The heap governor's default threshold: see {@link Builder#heapGovernor(double)}. */
+    static final double DEFAULT_HEAP_GOVERNOR = 0.85;
 
     /** Builds a {@link Vaas}. */
     public static final class Builder {
@@ -860,6 +909,7 @@ public final class Vaas implements AutoCloseable {
         private long hookMillis = 5_000;
         private long workerKeepAliveMs = 30_000;
         private long deployTimeoutMs = 30_000;
+        private double heapGovernor = DEFAULT_HEAP_GOVERNOR;
         private PolicyLibrary policies = PolicyLibrary.standard();
         private final List<String> defaultPermissions = new ArrayList<>();
         private Path fileRoots;
@@ -1094,6 +1144,22 @@ public final class Vaas implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The heap governor: when, after a major collection, the old generation still holds more than
+         * {@code oldGenerationShare} of its maximum, the app that allocated most since the last such look (of the
+         * apps deployed in one version, and at least 8 MiB) has its calls stopped (503 {@code heap_limit}) and is
+         * unloaded, to be loaded again by its next call; the log names it with the figures. 0.85 by default; 0 turns
+         * it off.
+         */
+        public Builder heapGovernor(double oldGenerationShare) {
+            if (!(oldGenerationShare == 0 || (oldGenerationShare > 0 && oldGenerationShare < 1))) {
+                throw new IllegalArgumentException("heapGovernor must be 0 (off) or between 0 and 1, got "
+                        + oldGenerationShare);
+            }
+            this.heapGovernor = oldGenerationShare;
+            return this;
+        }
+
         /** How long unloading an app waits for its shutdown hooks; 5 seconds by default. */
         public Builder shutdownHookTimeoutMillis(long millis) {
             if (millis < 0) {
@@ -1157,7 +1223,7 @@ public final class Vaas implements AutoCloseable {
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
                     configProvider, errorFormatter, workerKeepAliveMs, deployTimeoutMs);
-            Vaas vaas = new Vaas(settings, versionSelector);
+            Vaas vaas = new Vaas(settings, versionSelector, heapGovernor);
             try {
                 for (Path folder : appFolders) {
                     for (Path app : discover(folder)) {

@@ -90,7 +90,6 @@ class JdkActsForTheAppTest {
                             java.io.ObjectInputFilter.Config.setSerialFilter(info -> java.io.ObjectInputFilter.Status.ALLOWED);
                             return "set";
                         });
-                        case "offHeap" -> attempt(() -> java.nio.ByteBuffer.allocateDirect(64 << 20));
                         case "localHost" -> attempt(() -> java.net.InetAddress.getLocalHost());
                         case "ownToolsOnly" -> attempt(() -> ServiceLoader.load(java.util.spi.ToolProvider.class).findFirst()
                                 .map(t -> "found " + t.name()).orElse("none of the JDK's tools"));
@@ -143,7 +142,6 @@ class JdkActsForTheAppTest {
             concurrentGatherer | java.util.stream.Gatherers.mapConcurrent(int, java.util.function.Function) | no permission
             hostStdin          | java.lang.IO.readln()                                                      | no permission
             serialFilter       | java.io.ObjectInputFilter$Config.setSerialFilter(java.io.ObjectInputFilter) | no permission
-            offHeap            | java.nio.ByteBuffer.allocateDirect(int)                                    | no permission
             localHost          | java.net.InetAddress.getLocalHost()                                        | net:connect
             """)
     void theJdkDoesNotActForTheApp(String attack, String api, String permission) {

@@ -102,7 +102,7 @@ public final class AppConfigReader {
                 throw new AppLoadException(null, location, "unknown key" + (unknown.size() > 1 ? "s " : " ")
                         + positioned(json, unknown) + ". Known keys: name, version, entry, env, properties, workers, "
                         + "queue, timeoutMs, idleUnloadMs, permissions, limits (cpuMsPerCall, allocMbPerCall, maxThreads, "
-                        + "maxArrayMb, maxWebSockets), hosts, showErrorStack, workerThreads, prewarm");
+                        + "maxArrayMb, maxWebSockets, maxDirectMb, maxOutputLinesPerSec, maxOutputKbPerSec), hosts, showErrorStack, workerThreads, prewarm");
             }
             if (raw == null) {
                 throw new AppLoadException(null, location, "expected a JSON object, found null");
@@ -190,6 +190,10 @@ public final class AppConfigReader {
         requirePositive(name, location, "limits.maxWebSockets",
                 limits.maxWebSockets() == null ? null : limits.maxWebSockets().longValue());
         requirePositive(name, location, "limits.maxArrayMb", limits.maxArrayMb());
+        requirePositive(name, location, "limits.maxDirectMb", limits.maxDirectMb());
+        requirePositive(name, location, "limits.maxOutputLinesPerSec",
+                limits.maxOutputLinesPerSec() == null ? null : limits.maxOutputLinesPerSec().longValue());
+        requirePositive(name, location, "limits.maxOutputKbPerSec", limits.maxOutputKbPerSec());
         List<String> permissions = raw.permissions() == null ? List.of() : raw.permissions();
         for (String p : permissions) {
             if (p == null || !PERMISSION.matcher(p).matches()) {

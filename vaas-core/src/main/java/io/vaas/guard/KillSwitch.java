@@ -43,6 +43,7 @@ public final class KillSwitch {
     private volatile long lastCancelEndedNanos = System.nanoTime() - 2 * GRACE_NANOS;
     private volatile Trip lastCancel;
     private volatile boolean tripped;
+    private final AllocationAccount allocation;
 
     /**
      * @param app       the app's name
@@ -51,6 +52,12 @@ public final class KillSwitch {
     public KillSwitch(String app, Predicate<Thread> ownThread) {
         this.app = app;
         this.ownThread = ownThread;
+        this.allocation = new AllocationAccount(app);
+    }
+
+    /** What the app has allocated, as the watchdog and the heap governor count it. */
+    public AllocationAccount allocation() {
+        return allocation;
     }
 
     public String app() {

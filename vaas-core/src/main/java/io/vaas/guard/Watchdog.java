@@ -41,6 +41,8 @@ public final class Watchdog implements AutoCloseable {
     /** The earliest deadline of the calls seen at the last sample. */
     private volatile long nextDeadline = Long.MAX_VALUE;
     private volatile Thread sampler;
+    /** Whether calls' allocation is charged to their apps (for the heap governor), read every sample. */
+    private volatile boolean countAllocation;
 
     public Watchdog() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
@@ -63,6 +65,11 @@ public final class Watchdog implements AutoCloseable {
         volatile RunningCall call;
         /** Set by each call, cleared by the sampler: whether the thread made a call since the last look. */
         volatile boolean used;
+        /** The account of the app whose call ran last here, while what the thread allocated is not yet charged. */
+        volatile AllocationAccount account;
+        volatile boolean uncharged;
+        /** What the thread had allocated when last charged; -1 before. */
+        long chargedBytes = -1;
 
         Slot(Thread thread) {
             this.thread = thread;
@@ -73,11 +80,16 @@ public final class Watchdog implements AutoCloseable {
         Slot s = slot.get();
         if (s == null) {
             s = new Slot(Thread.currentThread());
+            if (countAllocation) {
+                s.chargedBytes = threads.getCurrentThreadAllocatedBytes();
+            }
             slot.set(s);
             slots.add(s);
         }
         s.call = call;
         s.used = true;
+        s.account = call.killSwitch().allocation();
+        s.uncharged = true;
         Thread t = sampler;
         if (t == null) {
             start();
@@ -205,6 +217,9 @@ public final class Watchdog implements AutoCloseable {
         } else {
             nextDeadline = Long.MAX_VALUE;
         }
+        if (countAllocation) {
+            chargeAllocations();
+        }
         for (KillSwitch s : tripped) {
             s.resetIfQuiet();
             // A stopped app's switch stays tripped for good; the watchdog lets it go with the app.
@@ -241,6 +256,59 @@ public final class Watchdog implements AutoCloseable {
     private void cancel(RunningCall call, Trip trip) {
         tripped.add(call.killSwitch());
         call.cancel(trip);
+    }
+
+    /**
+     * Charges what each thread that ran calls here allocated since the last charge to the app whose call ran there
+     * (the last one, when several apps' calls ran on one thread between two samples).
+     */
+    public synchronized void chargeAllocations() {
+        if (!allocCounter) {
+            return;
+        }
+        List<Slot> busy = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s.account != null && (s.call != null || s.uncharged)) {
+                busy.add(s);
+            }
+        }
+        if (busy.isEmpty()) {
+            return;
+        }
+        long[] ids = new long[busy.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = busy.get(i).thread.threadId();
+        }
+        long[] now = threads.getThreadAllocatedBytes(ids);
+        for (int i = 0; i < ids.length; i++) {
+            Slot s = busy.get(i);
+            AllocationAccount account = s.account;
+            if (now[i] >= 0 && s.chargedBytes >= 0 && account != null) {
+                account.charge(now[i] - s.chargedBytes);
+            }
+            s.chargedBytes = now[i];
+            if (s.call == null) {
+                s.uncharged = false;
+                s.account = null;
+            }
+        }
+    }
+
+    /** Starts charging calls' allocation to their apps, from the next call on each thread (the heap governor's). */
+    void countAllocation() {
+        this.countAllocation = allocCounter;
+    }
+
+    /** Cancels every call of the app of {@code s} running now. */
+    public void cancelCalls(KillSwitch s, Trip why) {
+        for (Slot slot : slots) {
+            RunningCall c = slot.call;
+            for (; c != null; c = c.outer()) {
+                if (c.killSwitch() == s && c.cancelled() == null) {
+                    cancel(c, why);
+                }
+            }
+        }
     }
 
     /** Remembers a switch tripped by someone else, to point it back at the no-op once its app is quiet. */

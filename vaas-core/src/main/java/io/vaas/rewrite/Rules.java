@@ -456,6 +456,11 @@ public final class Rules {
 
         loaderRules(t);
 
+        int before = t.rules.size();
+        allocationRules(t);
+        threadFactoryRules(t);
+        requireLimitsTargets(t.rules.subList(before, t.rules.size()));
+
         return new Rules(t.rules);
     }
 
@@ -524,6 +529,323 @@ public final class Rules {
                 new Redirect(target, name, redirectDesc(Kind.METHOD, "java/lang/Object", desc, false))));
     }
     // ---- end of loaders, code sources and stack traces ------------------------------------------------------------
+
+    // ---- Allocations the JDK makes by a size the app passes; threads its factories make (limits) ------------------
+    // Kept in this block of their own: VirtualAllocations, DirectMemory (through it), ArgumentStash,
+    // VirtualThreadFactories. Every member named here is one `core` allows (LimitsRulesTest), so no rule opens one.
+
+    private static final String ALLOC = SUPPORT_PACKAGE + "VirtualAllocations";
+    private static final String STASH = SUPPORT_PACKAGE + "ArgumentStash";
+    private static final String FACTORIES = SUPPORT_PACKAGE + "VirtualThreadFactories";
+
+    /**
+     * JDK members that allocate one array by a number the app passes (a count, a capacity, a new length, a width, an
+     * exponent) or by the size a collection of the app's claims: checked against {@code limits.maxArrayMb} first.
+     * Constructors keep their call (so an app's subclass calling {@code super(n)} is checked too): the size passes
+     * through a helper pushed before it, reached under the other arguments by {@link Swap} or {@code ArgumentStash}.
+     */
+    private static void allocationRules(Table t) {
+        String str = "Ljava/lang/String;";
+        String objs = "[Ljava/lang/Object;";
+        String locale = "Ljava/util/Locale;";
+        t.instanceCall("java/lang/String", "repeat", "(I)" + str, ALLOC);
+        t.instanceCall("java/lang/String", "indent", "(I)" + str, ALLOC);
+        t.staticCall("java/lang/String", "format", "(" + str + objs + ")" + str, ALLOC);
+        t.staticCall("java/lang/String", "format", "(" + locale + str + objs + ")" + str, ALLOC);
+        t.instanceCall("java/lang/String", "formatted", "(" + objs + ")" + str, ALLOC);
+        for (String printer : List.of("java/io/PrintStream", "java/io/PrintWriter", "java/util/Formatter")) {
+            String self = "L" + printer + ";";
+            for (String name : printer.endsWith("Formatter") ? List.of("format") : List.of("printf", "format")) {
+                t.instanceCall(printer, name, "(" + str + objs + ")" + self, ALLOC);
+                t.instanceCall(printer, name, "(" + locale + str + objs + ")" + self, ALLOC);
+            }
+        }
+
+        // String builders: capacities, and growth at every append that would pass the limit.
+        for (String builder : List.of("java/lang/StringBuilder", "java/lang/StringBuffer")) {
+            String self = "L" + builder + ";";
+            capacityConstructor(t, builder, "(I)V", "builderCapacity");
+            for (java.lang.reflect.Method m : methodsOf(ALLOC)) {
+                if (m.getParameterCount() > 1 && m.getParameterTypes()[0].getName().equals(builder.replace('/', '.'))) {
+                    String desc = net.bytebuddy.jar.asm.Type.getMethodDescriptor(m);
+                    t.instanceCall(builder, m.getName(), jdkDesc(desc, self), ALLOC);
+                }
+            }
+        }
+
+        // Arrays.copyOf and copyOfRange, every overload.
+        for (java.lang.reflect.Method m : methodsOf(ALLOC)) {
+            if ((m.getName().equals("copyOf") || m.getName().equals("copyOfRange")) && m.getParameterTypes()[0].isArray()) {
+                String desc = net.bytebuddy.jar.asm.Type.getMethodDescriptor(m);
+                t.staticCall("java/util/Arrays", m.getName(), jdkDesc(desc, ""), ALLOC);
+            }
+        }
+
+        // Buffers: on the heap against maxArrayMb, direct ones against maxDirectMb.
+        t.staticCall("java/nio/ByteBuffer", "allocate", "(I)Ljava/nio/ByteBuffer;", ALLOC);
+        t.staticCall("java/nio/ByteBuffer", "allocateDirect", "(I)Ljava/nio/ByteBuffer;", ALLOC);
+        for (String kind : List.of("Char", "Short", "Int", "Float", "Long", "Double")) {
+            String owner = "java/nio/" + kind + "Buffer";
+            t.staticCall(owner, "allocate", "(I)L" + owner + ";", ALLOC, "allocate" + kind + "s");
+        }
+
+        // Collections with a capacity: one array of that many slots, now or at the first insertion.
+        String collection = "Ljava/util/Collection;";
+        String map = "Ljava/util/Map;";
+        for (String owner : List.of("java/util/ArrayList", "java/util/Vector", "java/util/ArrayDeque",
+                "java/util/PriorityQueue", "java/util/concurrent/PriorityBlockingQueue",
+                "java/util/concurrent/ArrayBlockingQueue", "java/util/HashMap", "java/util/LinkedHashMap",
+                "java/util/HashSet", "java/util/LinkedHashSet", "java/util/Hashtable", "java/util/WeakHashMap",
+                "java/util/IdentityHashMap", "java/util/concurrent/ConcurrentHashMap")) {
+            capacityConstructor(t, owner, "(I)V", "capacity");
+        }
+        for (String owner : List.of("java/util/HashMap", "java/util/LinkedHashMap", "java/util/HashSet",
+                "java/util/LinkedHashSet", "java/util/Hashtable", "java/util/WeakHashMap",
+                "java/util/concurrent/ConcurrentHashMap")) {
+            capacityConstructor(t, owner, "(IF)V", "capacity");
+        }
+        t.extendConstructor("java/util/Vector", "(II)V", "(II)V", new Swap(),
+                new PushHelper(ALLOC, "capacity", "(I" + CLASS + ")I"), new Swap());
+        capacityConstructor(t, "java/util/PriorityQueue", "(ILjava/util/Comparator;)V", "capacity");
+        capacityConstructor(t, "java/util/concurrent/PriorityBlockingQueue", "(ILjava/util/Comparator;)V", "capacity");
+        capacityConstructor(t, "java/util/concurrent/ArrayBlockingQueue", "(IZ)V", "capacity");
+        capacityConstructor(t, "java/util/BitSet", "(I)V", "bits");
+        stashedCapacity(t, "java/util/LinkedHashMap", "(IFZ)V", "(FZ" + CLASS + ")V", "popFloat", "popBoolean");
+        stashedCapacity(t, "java/util/concurrent/ConcurrentHashMap", "(IFI)V", "(FI" + CLASS + ")V", "popFloat", "popInt");
+        stashedCapacity(t, "java/util/concurrent/ArrayBlockingQueue", "(IZ" + collection + ")V",
+                "(Z" + collection + CLASS + ")V", "popBoolean", "popCollection");
+        for (String[] f : new String[][] {{"HashMap", "newHashMap"}, {"LinkedHashMap", "newLinkedHashMap"},
+                {"HashSet", "newHashSet"}, {"LinkedHashSet", "newLinkedHashSet"}, {"WeakHashMap", "newWeakHashMap"}}) {
+            t.staticCall("java/util/" + f[0], f[1], "(I)Ljava/util/" + f[0] + ";", ALLOC);
+        }
+        t.staticCall("java/util/Collections", "nCopies", "(ILjava/lang/Object;)Ljava/util/List;", ALLOC);
+        t.instanceCall("java/util/ArrayList", "ensureCapacity", "(I)V", ALLOC);
+        t.instanceCall("java/util/Vector", "ensureCapacity", "(I)V", ALLOC);
+        t.instanceCall("java/util/Vector", "setSize", "(I)V", ALLOC);
+
+        // Copies of a collection or map of the app's, which may claim any size: one array (or table) of that size.
+        for (String owner : List.of("java/util/ArrayList", "java/util/Vector", "java/util/ArrayDeque",
+                "java/util/PriorityQueue", "java/util/concurrent/PriorityBlockingQueue",
+                "java/util/concurrent/CopyOnWriteArrayList", "java/util/HashSet", "java/util/LinkedHashSet")) {
+            sizedConstructor(t, owner, collection, "sized");
+        }
+        for (String owner : List.of("java/util/HashMap", "java/util/LinkedHashMap", "java/util/Hashtable",
+                "java/util/WeakHashMap", "java/util/IdentityHashMap", "java/util/concurrent/ConcurrentHashMap")) {
+            sizedConstructor(t, owner, map, "sizedMap");
+        }
+        t.staticCall("java/util/List", "copyOf", "(" + collection + ")Ljava/util/List;", ALLOC);
+        t.staticCall("java/util/Set", "copyOf", "(" + collection + ")Ljava/util/Set;", ALLOC, "copyOfSet");
+        t.staticCall("java/util/Map", "copyOf", "(" + map + ")" + map, ALLOC, "copyOfMap");
+        // toArray and addAll of the JDK's collections, as each declares them.
+        for (String owner : List.of("java/util/Collection", "java/util/List", "java/util/Set", "java/util/Deque",
+                "java/util/AbstractCollection", "java/util/AbstractList", "java/util/ArrayList", "java/util/LinkedList",
+                "java/util/Vector", "java/util/ArrayDeque", "java/util/PriorityQueue", "java/util/HashSet",
+                "java/util/TreeSet", "java/util/concurrent/CopyOnWriteArrayList",
+                "java/util/concurrent/ConcurrentLinkedQueue", "java/util/concurrent/ConcurrentLinkedDeque",
+                "java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingQueue",
+                "java/util/concurrent/LinkedBlockingDeque", "java/util/concurrent/PriorityBlockingQueue")) {
+            for (java.lang.reflect.Method m : jdkClass(owner).getDeclaredMethods()) {
+                if (!java.lang.reflect.Modifier.isPublic(m.getModifiers()) || m.isBridge()
+                        || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                    continue;
+                }
+                String desc = net.bytebuddy.jar.asm.Type.getMethodDescriptor(m);
+                if (m.getName().equals("toArray")) {
+                    t.instanceCallAs(owner, "java/util/Collection", "toArray", desc, ALLOC);
+                } else if (m.getName().equals("addAll") && desc.equals("(" + collection + ")Z")) {
+                    t.instanceCallAs(owner, "java/util/Collection", "addAll", desc, ALLOC);
+                } else if (m.getName().equals("addAll") && desc.equals("(I" + collection + ")Z")) {
+                    t.instanceCallAs(owner, "java/util/List", "addAll", desc, ALLOC);
+                }
+            }
+        }
+
+        // Streams' own buffers.
+        String in = "Ljava/io/InputStream;";
+        String out = "Ljava/io/OutputStream;";
+        capacityConstructor(t, "java/io/ByteArrayOutputStream", "(I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/CharArrayWriter", "(I)V", "bufferChars");
+        capacityConstructor(t, "java/io/StringWriter", "(I)V", "builderCapacity");
+        capacityConstructor(t, "java/io/BufferedInputStream", "(" + in + "I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/BufferedOutputStream", "(" + out + "I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/PushbackInputStream", "(" + in + "I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/PipedInputStream", "(I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/PipedInputStream", "(Ljava/io/PipedOutputStream;I)V", "bufferBytes");
+        capacityConstructor(t, "java/io/BufferedReader", "(Ljava/io/Reader;I)V", "bufferChars");
+        capacityConstructor(t, "java/io/LineNumberReader", "(Ljava/io/Reader;I)V", "bufferChars");
+        capacityConstructor(t, "java/io/PushbackReader", "(Ljava/io/Reader;I)V", "bufferChars");
+        capacityConstructor(t, "java/io/BufferedWriter", "(Ljava/io/Writer;I)V", "bufferChars");
+        capacityConstructor(t, "java/util/zip/GZIPInputStream", "(" + in + "I)V", "bufferBytes");
+        capacityConstructor(t, "java/util/zip/GZIPOutputStream", "(" + out + "I)V", "bufferBytes");
+        capacityConstructor(t, "java/util/zip/GZIPOutputStream", "(" + out + "IZ)V", "bufferBytes");
+        capacityConstructor(t, "java/util/zip/InflaterInputStream", "(" + in + "Ljava/util/zip/Inflater;I)V", "bufferBytes");
+        capacityConstructor(t, "java/util/zip/DeflaterOutputStream", "(" + out + "Ljava/util/zip/Deflater;I)V", "bufferBytes");
+        capacityConstructor(t, "java/util/zip/DeflaterOutputStream", "(" + out + "Ljava/util/zip/Deflater;IZ)V", "bufferBytes");
+
+        // Big numbers whose magnitude follows an exponent, a bit index or a scale.
+        String bi = "java/math/BigInteger";
+        String bd = "java/math/BigDecimal";
+        t.instanceCall(bi, "shiftLeft", "(I)L" + bi + ";", ALLOC);
+        t.instanceCall(bi, "setBit", "(I)L" + bi + ";", ALLOC);
+        t.instanceCall(bi, "flipBit", "(I)L" + bi + ";", ALLOC);
+        t.instanceCall(bi, "pow", "(I)L" + bi + ";", ALLOC);
+        t.instanceCall(bd, "setScale", "(I)L" + bd + ";", ALLOC);
+        t.instanceCall(bd, "setScale", "(ILjava/math/RoundingMode;)L" + bd + ";", ALLOC);
+        t.instanceCall(bd, "setScale", "(II)L" + bd + ";", ALLOC);
+        t.instanceCall(bd, "toBigInteger", "()L" + bi + ";", ALLOC);
+        t.instanceCall(bd, "toBigIntegerExact", "()L" + bi + ";", ALLOC);
+        t.instanceCall(bd, "toPlainString", "()Ljava/lang/String;", ALLOC);
+    }
+
+    /**
+     * Threads made by a factory the app hands the JDK are started by the JDK, out of reach of the {@code start()}
+     * rule: the factory is wrapped so each thread it makes is the app's, counted against {@code limits.maxThreads}.
+     */
+    private static void threadFactoryRules(Table t) {
+        String factory = THREAD_FACTORY;
+        String fjFactory = "Ljava/util/concurrent/ForkJoinPool$ForkJoinWorkerThreadFactory;";
+        String es = "Ljava/util/concurrent/ExecutorService;";
+        String ses = "Ljava/util/concurrent/ScheduledExecutorService;";
+        String executors = "java/util/concurrent/Executors";
+        t.staticCall(executors, "newFixedThreadPool", "(I" + factory + ")" + es, FACTORIES);
+        t.staticCall(executors, "newCachedThreadPool", "(" + factory + ")" + es, FACTORIES);
+        t.staticCall(executors, "newSingleThreadExecutor", "(" + factory + ")" + es, FACTORIES);
+        t.staticCall(executors, "newScheduledThreadPool", "(I" + factory + ")" + ses, FACTORIES);
+        t.staticCall(executors, "newSingleThreadScheduledExecutor", "(" + factory + ")" + ses, FACTORIES);
+        t.staticCall(executors, "newThreadPerTaskExecutor", "(" + factory + ")" + es, FACTORIES);
+        t.instanceCall("java/util/concurrent/ThreadPoolExecutor", "setThreadFactory", "(" + factory + ")V", FACTORIES);
+        t.instanceCallAs("java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ThreadPoolExecutor",
+                "setThreadFactory", "(" + factory + ")V", FACTORIES);
+
+        PushHelper wrap = new PushHelper(FACTORIES, "adopting", "(" + factory + CLASS + ")" + factory);
+        PushHelper wrapFj = new PushHelper(FACTORIES, "adoptingForkJoin", "(" + fjFactory + CLASS + ")" + fjFactory);
+        String queue = "IIJLjava/util/concurrent/TimeUnit;Ljava/util/concurrent/BlockingQueue;";
+        String handler = "Ljava/util/concurrent/RejectedExecutionHandler;";
+        for (String owner : List.of("java/util/concurrent/ThreadPoolExecutor")) {
+            String last = "(" + queue + factory + ")V";
+            t.extendConstructor(owner, last, last, wrap);
+            String under = "(" + queue + factory + handler + ")V";
+            t.extendConstructor(owner, under, under, new Swap(), wrap, new Swap());
+        }
+        String stpe = "java/util/concurrent/ScheduledThreadPoolExecutor";
+        t.extendConstructor(stpe, "(I" + factory + ")V", "(I" + factory + ")V", wrap);
+        t.extendConstructor(stpe, "(I" + factory + handler + ")V", "(I" + factory + handler + ")V",
+                new Swap(), wrap, new Swap());
+        String ueh = "Ljava/lang/Thread$UncaughtExceptionHandler;";
+        String fjp = "java/util/concurrent/ForkJoinPool";
+        String four = "(I" + fjFactory + ueh + "Z)V";
+        t.extendConstructor(fjp, four, four, stashHelper("(" + ueh + "Z" + CLASS + ")V"), wrapFj,
+                pop("popHandler", ueh), pop("popBoolean", "Z"));
+        String tail = ueh + "ZIIILjava/util/function/Predicate;JLjava/util/concurrent/TimeUnit;";
+        String full = "(I" + fjFactory + tail + ")V";
+        t.extendConstructor(fjp, full, full, stashHelper("(" + tail + CLASS + ")V"), wrapFj,
+                pop("popHandler", ueh), pop("popBoolean", "Z"), pop("popInt", "I"), pop("popInt", "I"),
+                pop("popInt", "I"), pop("popPredicate", "Ljava/util/function/Predicate;"), pop("popLong", "J"),
+                pop("popTimeUnit", "Ljava/util/concurrent/TimeUnit;"));
+    }
+
+    /** A constructor whose int capacity is its last argument (an int last), or last but a one-slot one. */
+    private static void capacityConstructor(Table t, String owner, String desc, String helper) {
+        PushHelper check = new PushHelper(ALLOC, helper, "(I" + CLASS + ")I");
+        char last = desc.charAt(desc.length() - 3);
+        boolean intLast = desc.endsWith("I)V");
+        Push[] pushes = intLast ? new Push[] {check} : new Push[] {new Swap(), check, new Swap()};
+        if (!intLast && (last == 'J' || last == 'D')) {
+            throw new IllegalStateException("a two-slot argument above the capacity of " + owner + desc);
+        }
+        t.extendConstructor(owner, desc, desc, pushes);
+    }
+
+    /** A constructor whose int capacity is first, under the arguments {@code stashDesc} sets aside. */
+    private static void stashedCapacity(Table t, String owner, String desc, String stashDesc, String... pops) {
+        List<Push> pushes = new ArrayList<>();
+        pushes.add(stashHelper(stashDesc));
+        pushes.add(new PushHelper(STASH, "capacity", "(I" + CLASS + ")I"));
+        String args = stashDesc.substring(1, stashDesc.indexOf(CLASS));
+        net.bytebuddy.jar.asm.Type[] types = net.bytebuddy.jar.asm.Type.getArgumentTypes("(" + args + ")V");
+        for (int i = 0; i < pops.length; i++) {
+            pushes.add(pop(pops[i], types[i].getDescriptor()));
+        }
+        t.extendConstructor(owner, desc, desc, pushes.toArray(Push[]::new));
+    }
+
+    private static PushHelper stashHelper(String desc) {
+        return new PushHelper(STASH, "stash", desc);
+    }
+
+    private static PushHelper pop(String name, String type) {
+        return new PushHelper(STASH, name, "(" + CLASS + ")" + type);
+    }
+
+    /** A constructor that copies a collection (or map) of the app's: the argument passes through {@code helper}. */
+    private static void sizedConstructor(Table t, String owner, String type, String helper) {
+        String desc = "(" + type + ")V";
+        t.extendConstructor(owner, desc, desc, new PushHelper(ALLOC, helper, "(" + type + CLASS + ")" + type));
+    }
+
+    /** The JDK member's descriptor of a target method's: without the receiver ({@code self}, if any) and the caller. */
+    private static String jdkDesc(String targetDesc, String self) {
+        String args = targetDesc.substring(1 + self.length(), targetDesc.indexOf(CLASS + ")"));
+        return "(" + args + targetDesc.substring(targetDesc.indexOf(')'));
+    }
+
+    private static List<java.lang.reflect.Method> methodsOf(String internalName) {
+        try {
+            List<java.lang.reflect.Method> out = new ArrayList<>();
+            for (java.lang.reflect.Method m : Class.forName(internalName.replace('/', '.'), false,
+                    Rules.class.getClassLoader()).getDeclaredMethods()) {
+                if (java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
+                    out.add(m);
+                }
+            }
+            out.sort(java.util.Comparator.comparing(m -> m.getName() + net.bytebuddy.jar.asm.Type.getMethodDescriptor(m)));
+            return out;
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Class<?> jdkClass(String internalName) {
+        try {
+            return Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Fails the table when a rule of this block names a member this JDK does not have, or a target the runtime
+     * support does not: a rule that matches nothing, or one that would fail at run time.
+     */
+    private static void requireLimitsTargets(List<Rule> rules) {
+        for (Rule r : rules) {
+            String target = switch (r.action()) {
+                case Redirect red -> red.targetOwner();
+                default -> null;
+            };
+            if (target != null && (target.equals(ALLOC) || target.equals(FACTORIES))) {
+                Redirect red = (Redirect) r.action();
+                boolean found = methodsOf(target).stream().anyMatch(m -> m.getName().equals(red.targetName())
+                        && net.bytebuddy.jar.asm.Type.getMethodDescriptor(m).equals(red.targetDesc()));
+                if (!found) {
+                    throw new IllegalStateException("rule " + r.owner() + "." + r.name() + r.desc() + " redirects to "
+                            + red.targetName() + red.targetDesc() + ", which " + target + " does not have");
+                }
+            }
+            if (r.action() instanceof Extend ext) {
+                for (Push p : ext.pushes()) {
+                    if (p instanceof PushHelper h && (h.targetOwner().equals(ALLOC) || h.targetOwner().equals(STASH)
+                            || h.targetOwner().equals(FACTORIES))
+                            && methodsOf(h.targetOwner()).stream().noneMatch(m -> m.getName().equals(h.targetName())
+                            && net.bytebuddy.jar.asm.Type.getMethodDescriptor(m).equals(h.targetDesc()))) {
+                        throw new IllegalStateException("rule " + r.owner() + ".<init>" + r.desc() + " pushes "
+                                + h.targetName() + h.targetDesc() + ", which " + h.targetOwner() + " does not have");
+                    }
+                }
+            }
+        }
+    }
+    // ---- end of allocations and thread factories ------------------------------------------------------------------
 
     /**
      * Parallel work the JDK would run on the JVM's common pool: each public method of {@code VirtualParallel} stands

@@ -136,7 +136,7 @@ public final class AppInstance {
             context.useAppCalls(settings.router());
             context.useNetAllowlist(io.vaas.policy.NetAllowlist.of(granted(config, settings)));
             io.vaas.Limits limits = settings.limits().overlay(config.limits());
-            context.useLimits(limits.maxArrayMb() * 1024L * 1024L, limits.maxThreads());
+            context.useLimits(limits);
             loader = new AppClassLoader(name, opened.classPath(), settings.exports(), rewriter, policy,
                     context, verified.ready(), types);
             // Static initializers and constructors are the app's code: where a route class has any, it is made on

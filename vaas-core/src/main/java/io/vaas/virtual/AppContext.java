@@ -44,6 +44,8 @@ public final class AppContext {
     private volatile NetAllowlist netAllowlist = NetAllowlist.ANY;
     private final io.vaas.guard.KillSwitch killSwitch;
     private volatile long maxArrayBytes;
+    private final DirectMemory directMemory;
+    private final OutputRate outputRate;
     private volatile AppThreadLocals threadLocals;
     private volatile java.security.ProtectionDomain unlocated;
     private volatile VirtualRpc.AppCalls appCalls;
@@ -84,6 +86,8 @@ public final class AppContext {
         this.hooks = new ShutdownHooks(this);
         this.threads = new AppThreads(this);
         this.killSwitch = new io.vaas.guard.KillSwitch(app, threads::owns);
+        this.directMemory = new DirectMemory(app);
+        this.outputRate = new OutputRate(app);
         this.locale = Locale.getDefault();
         for (Locale.Category c : Locale.Category.values()) {
             categoryLocales.put(c, Locale.getDefault(c));
@@ -178,7 +182,7 @@ public final class AppContext {
             synchronized (this) {
                 s = stdio;
                 if (s == null) {
-                    s = new AppStdio(app, version, output);
+                    s = new AppStdio(app, version, output, outputRate);
                     stdio = s;
                 }
             }
@@ -214,9 +218,34 @@ public final class AppContext {
         threads.maxThreads(maxThreads);
     }
 
+    /**
+     * The app's limits on what one allocation, its threads, its direct memory and its output may take; fields 0 or
+     * null for none. Set once, before the app runs.
+     */
+    public void useLimits(io.vaas.Limits limits) {
+        useLimits(mib(limits.maxArrayMb()), limits.maxThreads() == null ? 0 : limits.maxThreads());
+        directMemory.limit(mib(limits.maxDirectMb()));
+        outputRate.limits(limits.maxOutputLinesPerSec() == null ? 0 : limits.maxOutputLinesPerSec(),
+                limits.maxOutputKbPerSec() == null ? 0 : limits.maxOutputKbPerSec() * 1024L);
+    }
+
+    private static long mib(Long mb) {
+        return mb == null ? 0 : mb * 1024L * 1024L;
+    }
+
     /** The largest array the app may allocate, in bytes ({@code limits.maxArrayMb}); 0 or less for no limit. */
     public long maxArrayBytes() {
         return maxArrayBytes;
+    }
+
+    /** The app's off-heap budget. */
+    public DirectMemory directMemory() {
+        return directMemory;
+    }
+
+    /** The app's output allowance. */
+    public OutputRate outputRate() {
+        return outputRate;
     }
 
     /** How the app's calls to other apps reach them. Set once, before the app runs. */
@@ -339,7 +368,7 @@ public final class AppContext {
             synchronized (this) {
                 l = logging;
                 if (l == null) {
-                    l = new AppLogging(app, version);
+                    l = new AppLogging(app, version, outputRate);
                     logging = l;
                 }
             }
@@ -430,6 +459,7 @@ public final class AppContext {
         if (stdio != null) {
             stdio.flush();
         }
+        outputRate.flush();
     }
 
     private void deleteFilesOnStop() {

@@ -15,18 +15,21 @@ import java.util.logging.SimpleFormatter;
  * One app's {@code java.util.logging}: a tree of loggers of its own, rooted in a logger whose handler sends every
  * record to SLF4J logger {@code vaas.app.<name>} (MDC {@code app}, {@code version}). The JVM's loggers (its root
  * logger, its handlers and levels) are every app's and the host's: handlers, levels and filters an app sets on its
- * loggers stay in its tree, and it never sees the records of the host or of another app.
+ * loggers stay in its tree, and it never sees the records of the host or of another app. Records count against the
+ * app's output rate ({@link OutputRate}) with its standard streams.
  */
 final class AppLogging {
 
     private final String app;
     private final String version;
     private final Logger root;
+    private final OutputRate rate;
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
 
-    AppLogging(String app, String version) {
+    AppLogging(String app, String version, OutputRate rate) {
         this.app = app;
         this.version = version;
+        this.rate = rate;
         this.root = new AppLogger("");
         root.setLevel(Level.INFO);
         root.addHandler(new ToSlf4j());
@@ -98,6 +101,9 @@ final class AppLogging {
             }
             org.slf4j.Logger log = LoggerFactory.getLogger("vaas.app." + app);
             String message = formatter.formatMessage(record);
+            if (!rate.admit(message == null ? 1 : message.length() + 1L)) {
+                return;
+            }
             Throwable thrown = record.getThrown();
             MDC.put("app", app);
             MDC.put("version", version);

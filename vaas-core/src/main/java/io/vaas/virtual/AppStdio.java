@@ -19,9 +19,9 @@ public final class AppStdio {
     private volatile PrintStream err;
     private volatile InputStream in = InputStream.nullInputStream();
 
-    AppStdio(String app, String version, OutputSink sink) {
-        this.outLines = new LineStream(app, version, OutputSink.Stream.OUT, sink);
-        this.errLines = new LineStream(app, version, OutputSink.Stream.ERR, sink);
+    AppStdio(String app, String version, OutputSink sink, OutputRate rate) {
+        this.outLines = new LineStream(app, version, OutputSink.Stream.OUT, sink, rate);
+        this.errLines = new LineStream(app, version, OutputSink.Stream.ERR, sink, rate);
         this.defaultOut = new PrintStream(outLines, true, StandardCharsets.UTF_8);
         this.defaultErr = new PrintStream(errLines, true, StandardCharsets.UTF_8);
         this.out = defaultOut;
@@ -62,19 +62,24 @@ public final class AppStdio {
         errLines.emitPartial();
     }
 
-    /** Bytes in, whole lines out to the sink; a line longer than 64 KiB is cut into pieces. */
+    /**
+     * Bytes in, whole lines out to the sink, as many as the app's output rate allows (the rest are dropped and
+     * counted); a line longer than 64 KiB is cut into pieces.
+     */
     private static final class LineStream extends OutputStream {
         private final String app;
         private final String version;
         private final OutputSink.Stream stream;
         private final OutputSink sink;
+        private final OutputRate rate;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
 
-        LineStream(String app, String version, OutputSink.Stream stream, OutputSink sink) {
+        LineStream(String app, String version, OutputSink.Stream stream, OutputSink sink, OutputRate rate) {
             this.app = app;
             this.version = version;
             this.stream = stream;
             this.sink = sink;
+            this.rate = rate;
         }
 
         @Override
@@ -104,6 +109,10 @@ public final class AppStdio {
 
         private void emit() {
             int size = line.size();
+            if (!rate.admit(size + 1)) {
+                line.reset();
+                return;
+            }
             String text = line.toString(StandardCharsets.UTF_8);
             line.reset();
             if (size > 0 && text.endsWith("\r")) {

@@ -76,6 +76,8 @@ public final class AppThreads {
         }
         threads.add(t);
         started.incrementAndGet();
+        // What it allocates is the app's, for the heap governor.
+        context.killSwitch().allocation().attribute(t);
     }
 
     private static boolean ownedByApp(ClassLoader l, ClassLoader appLoader) {

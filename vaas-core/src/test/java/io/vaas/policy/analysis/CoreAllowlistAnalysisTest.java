@@ -86,8 +86,11 @@ class CoreAllowlistAnalysisTest {
                 "java.util.HashMap.put(java.lang.Object, java.lang.Object)", "java.util.ArrayList.add(java.lang.Object)",
                 "java.util.concurrent.ConcurrentHashMap$CollectionView.size()", "java.time.LocalDate.now()",
                 "java.util.regex.Pattern.compile(java.lang.String)", "java.math.BigInteger.pow(int)")) {
+            // Allowed, or redirected to a version that checks the sizes it is asked for (String.format's widths,
+            // BigInteger.pow's result): never out of core.
             assertThat(analysis.verdicts.get(member)).as(member).isNotNull()
-                    .extracting(CoreAllowlistAnalysis.Verdict::kind).isEqualTo(CoreAllowlistAnalysis.Kind.ALLOWED);
+                    .extracting(CoreAllowlistAnalysis.Verdict::kind).isIn(CoreAllowlistAnalysis.Kind.ALLOWED,
+                            CoreAllowlistAnalysis.Kind.REDIRECTED);
         }
         assertThat(analysis.verdicts.get("java.lang.System.getenv(java.lang.String)").kind())
                 .isEqualTo(CoreAllowlistAnalysis.Kind.REDIRECTED);
