@@ -112,11 +112,11 @@ class GuardEverywhereTest {
     }
 
     /**
-     * A handler placed before its try block: the try block throws, the handler falls back into it. No instruction
-     * jumps backward; only the handler's entry can see the loop.
+     * A handler placed before its try block: the try block throws, the handler falls back into it; and a handler
+     * that covers itself. No instruction jumps backward; only the handler's entry can see the loop.
      */
     @Test
-    void aLoopThroughAnExceptionHandlerStopsAtTheDeadline() throws Exception {
+    void loopsThroughExceptionHandlersStopAtTheDeadline() throws Exception {
         ClassWriter cw = routeClass("h/Handler");
         MethodVisitor m = rpcRoute(cw, "spin", "()I");
         Label handler = new Label();
@@ -132,6 +132,24 @@ class GuardEverywhereTest {
         m.visitLabel(tryEnd);
         m.visitMaxs(0, 0);
         m.visitEnd();
+        // A handler whose range covers itself: it throws into itself for ever (javac's synchronized blocks have this
+        // shape, to release their monitor whatever happens).
+        MethodVisitor self = rpcRoute(cw, "selfSpin", "()I");
+        Label selfHandler = new Label();
+        Label selfEnd = new Label();
+        Label body = new Label();
+        self.visitTryCatchBlock(body, selfHandler, selfHandler, null);
+        self.visitTryCatchBlock(selfHandler, selfEnd, selfHandler, null);
+        self.visitLabel(body);
+        self.visitInsn(Opcodes.ACONST_NULL);
+        self.visitInsn(Opcodes.ATHROW);
+        self.visitLabel(selfHandler);
+        self.visitInsn(Opcodes.POP);
+        self.visitInsn(Opcodes.ACONST_NULL);
+        self.visitInsn(Opcodes.ATHROW);
+        self.visitLabel(selfEnd);
+        self.visitMaxs(0, 0);
+        self.visitEnd();
         MethodVisitor ok = rpcRoute(cw, "ok", "()I");
         ok.visitIntInsn(Opcodes.BIPUSH, 42);
         ok.visitInsn(Opcodes.IRETURN);
@@ -144,6 +162,10 @@ class GuardEverywhereTest {
             assertThat(e.status()).isEqualTo(504);
             assertThat(e.getMessage()).contains("app 'handler' route 'spin' was stopped: its timeoutMs of 300 ms");
             assertThat(noThreadRuns("h.Handler", 2000)).isTrue();
+            VaasCallException selfLoop = releasedOnTime(vaas, "handler.selfSpin", null);
+            assertThat(selfLoop.status()).isEqualTo(504);
+            assertThat(selfLoop.getMessage()).contains("app 'handler' route 'selfSpin' was stopped");
+            assertThat(noThreadRuns("h.Handler", 2000)).isTrue();
             assertThat(vaas.rpc("handler.ok")).isEqualTo(42);
         }
     }
@@ -151,19 +173,40 @@ class GuardEverywhereTest {
     /** Runs {@code target}, checks the neighbour answers meanwhile, and returns the failure, which must come soon. */
     static VaasCallException releasedOnTime(Vaas vaas, String target, Object arg) throws Exception {
         long start = System.nanoTime();
-        CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> vaas.rpc(target, arg));
+        CompletableFuture<Object> running = async(() -> vaas.rpc(target, arg));
         Thread.sleep(50);
         assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+        VaasCallException e = failure(running);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        // 300 ms of deadline; generous for a shared two-core machine, far short of "never".
+        assertThat(ms).as(target + " released after").isLessThan(5_000);
+        return e;
+    }
+
+    /** The call's failure, which must come within 20 s. */
+    static VaasCallException failure(CompletableFuture<Object> call) throws Exception {
         try {
-            Object result = running.get(20, TimeUnit.SECONDS);
-            throw new AssertionError(target + " returned " + result);
+            Object result = call.get(20, TimeUnit.SECONDS);
+            throw new AssertionError("the call returned " + result);
         } catch (java.util.concurrent.ExecutionException e) {
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            // 300 ms of deadline; generous for a shared two-core machine, far short of "never".
-            assertThat(ms).as(target + " released after").isLessThan(5_000);
             assertThat(e.getCause()).isInstanceOf(VaasCallException.class);
             return (VaasCallException) e.getCause();
         }
+    }
+
+    /** Runs {@code task} on a thread of its own: one that hangs must not hold up the next (as a shared pool's would). */
+    static CompletableFuture<Object> async(java.util.function.Supplier<Object> task) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(task.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "test-caller");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     /** Whether, within {@code waitMs}, no live thread has a frame of a class whose name starts with {@code prefix}. */

@@ -1005,8 +1005,21 @@ final class ClassRewriter extends ClassVisitor {
         private final java.util.Set<net.bytebuddy.jar.asm.Label> seen = new java.util.HashSet<>();
         /** The entries of the method's exception handlers: each gets a guard. */
         private final java.util.Set<net.bytebuddy.jar.asm.Label> handlers = new java.util.HashSet<>();
+        /** Handlers whose own range starts at them: javac's handlers that release a synchronized block's monitor. */
+        private final java.util.Set<net.bytebuddy.jar.asm.Label> selfCovered = new java.util.HashSet<>();
         private boolean entryPending;
-        private boolean handlerPending;
+        /**
+         * At a handler's entry, before its guard: 0 none; for a self-covering handler 1 at entry, 2 after ASTORE, 3
+         * after its ALOAD of a lock's stand-in, 4 after the MONITOREXIT; 5 at the entry of any other handler.
+         */
+        private int handlerState;
+        /** The method's try-catch blocks, held back until its end: see visitMaxs. */
+        private final List<Object[]> tryCatchBlocks = new ArrayList<>();
+        /** The handler guards emitted: the labels just before and after each. */
+        private final List<net.bytebuddy.jar.asm.Label[]> handlerGuards = new ArrayList<>();
+        /** For each label visited, its rank and the number of instructions emitted before it. */
+        private final Map<net.bytebuddy.jar.asm.Label, int[]> positions = new java.util.HashMap<>();
+        private int emitted;
         /** The value of the constant pushed by the previous instruction, or -1. */
         private int lastConstant = -1;
         /** The previous instruction's opcode and local (-1: another kind of instruction, or a label between). */
@@ -1031,12 +1044,18 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitTryCatchBlock(net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end,
                                        net.bytebuddy.jar.asm.Label handler, String type) {
-            super.visitTryCatchBlock(start, end, handler, type);
-            if (guarded) {
-                // A handler can be entered again and again with no backward jump (one placed before its try
-                // block, or a catch that swallows a StackOverflowError and calls again): it is guarded like a loop.
-                handlers.add(handler);
+            if (!guarded) {
+                super.visitTryCatchBlock(start, end, handler, type);
+                return;
             }
+            // A handler can be entered again and again with no backward jump (one placed before its try block, or
+            // one whose range covers itself): it is guarded like a loop. The blocks are written at the end, once the
+            // guards' places are known (see visitMaxs).
+            handlers.add(handler);
+            if (start == handler) {
+                selfCovered.add(handler);
+            }
+            tryCatchBlocks.add(new Object[] {start, end, handler, type});
         }
 
         /**
@@ -1055,14 +1074,48 @@ final class ClassRewriter extends ClassVisitor {
 
         /** Before each instruction: the entry guard, and the guard of a handler whose label (and frame) came last. */
         private void insn() {
+            insn(-1, -1);
+        }
+
+        /**
+         * As {@link #insn()}, knowing the instruction ({@code opcode}, and its local for loads and stores). javac's
+         * handler that releases a synchronized block's monitor ({@code ASTORE e; ALOAD lock; MONITOREXIT}) gets its
+         * guard after the MONITOREXIT, so that a cancelled call still releases the monitor; any other handler gets it
+         * before its first instruction (or after an ASTORE of the exception, which cannot throw).
+         */
+        private void insn(int opcode, int var) {
             enter();
-            if (handlerPending) {
-                handlerPending = false;
-                emitGuard(getDelegate());
+            if (handlerState == 1 && opcode == Opcodes.ASTORE) {
+                handlerState = 2;
+            } else if (handlerState == 2 && opcode == Opcodes.ALOAD && monitorSlots.contains(var)) {
+                handlerState = 3;
+            } else if (handlerState == 3 && opcode == Opcodes.MONITOREXIT) {
+                handlerState = 4;
+            } else if (handlerState != 0) {
+                handlerState = 0;
+                emitHandlerGuard();
             }
+            emitted++;
             op2 = op1;
             op1 = -1;
             var1 = -1;
+        }
+
+        /** A handler's guard, between two labels of its own: see visitMaxs. */
+        private void emitHandlerGuard() {
+            net.bytebuddy.jar.asm.Label before = new net.bytebuddy.jar.asm.Label();
+            net.bytebuddy.jar.asm.Label after = new net.bytebuddy.jar.asm.Label();
+            place(before);
+            getDelegate().visitLabel(before);
+            emitGuard(getDelegate());
+            emitted++;
+            place(after);
+            getDelegate().visitLabel(after);
+            handlerGuards.add(new net.bytebuddy.jar.asm.Label[] {before, after});
+        }
+
+        private void place(net.bytebuddy.jar.asm.Label label) {
+            positions.put(label, new int[] {positions.size(), emitted});
         }
 
         private void guardIfBackward(net.bytebuddy.jar.asm.Label... targets) {
@@ -1083,10 +1136,18 @@ final class ClassRewriter extends ClassVisitor {
             seen.add(label);
             op1 = -1;
             op2 = -1;
+            if (handlerState == 4) {
+                // javac's monitor-releasing handler ended at its MONITOREXIT: the guard goes here.
+                handlerState = 0;
+                emitHandlerGuard();
+            }
+            place(label);
             super.visitLabel(label);
             if (handlers.contains(label)) {
-                // After the label and its frame, before the handler's first instruction: see insn().
-                handlerPending = true;
+                // After the label and its frame, before the handler's first instruction: see insn(). Only a handler
+                // that covers itself may be javac's monitor release, whose guard waits for its MONITOREXIT (a guard
+                // there in any other handler could sit after a block's own release, inside its range).
+                handlerState = selfCovered.contains(label) ? 1 : 5;
             }
         }
 
@@ -1184,7 +1245,7 @@ final class ClassRewriter extends ClassVisitor {
             boolean javacLock = opcode == Opcodes.MONITORENTER && op1 == Opcodes.ASTORE && op2 == Opcodes.DUP;
             boolean standInExit = opcode == Opcodes.MONITOREXIT && op1 == Opcodes.ALOAD && monitorSlots.contains(var1);
             int slot = var1;
-            insn();
+            insn(opcode, -1);
             if (opcode == Opcodes.DUP && justNewed != null) {
                 justNewed.dup = true;
             }
@@ -1276,7 +1337,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
-            insn();
+            insn(opcode, varIndex);
             justNewed = null;
             if (opcode == Opcodes.RET && guarded) {
                 // A subroutine's return jumps to code already run as often as not: guarded like a back-edge.
@@ -1345,8 +1406,54 @@ final class ClassRewriter extends ClassVisitor {
             }
         }
 
+        /**
+         * Writes the try-catch blocks held back, so that a handler guard's throw is caught only by handlers placed
+         * after the guard: never by the handler itself (javac's synchronized blocks cover their own handler, and a
+         * crafted one can cover itself), nor by one before it, which could pass it back. Each range that covers a
+         * guard against that rule is split around it; the order of the blocks, which decides, is kept.
+         */
+        private void writeTryCatchBlocks() {
+            if (handlerState == 4) {
+                handlerState = 0;
+                emitHandlerGuard();
+            }
+            for (Object[] b : tryCatchBlocks) {
+                net.bytebuddy.jar.asm.Label start = (net.bytebuddy.jar.asm.Label) b[0];
+                net.bytebuddy.jar.asm.Label end = (net.bytebuddy.jar.asm.Label) b[1];
+                net.bytebuddy.jar.asm.Label handler = (net.bytebuddy.jar.asm.Label) b[2];
+                int[] h = positions.get(handler);
+                net.bytebuddy.jar.asm.Label from = start;
+                for (net.bytebuddy.jar.asm.Label[] g : handlerGuards) {
+                    int[] f = positions.get(from);
+                    int[] e = positions.get(end);
+                    int[] gb = positions.get(g[0]);
+                    int[] ga = positions.get(g[1]);
+                    if (f == null || e == null || h == null) {
+                        break;
+                    }
+                    boolean covers = f[0] <= gb[0] && ga[0] <= e[0];
+                    if (covers && h[0] <= gb[0]) {
+                        writeRange(from, g[0], handler, (String) b[3]);
+                        from = g[1];
+                    }
+                }
+                writeRange(from, end, handler, (String) b[3]);
+            }
+        }
+
+        private void writeRange(net.bytebuddy.jar.asm.Label from, net.bytebuddy.jar.asm.Label to,
+                                net.bytebuddy.jar.asm.Label handler, String type) {
+            int[] f = positions.get(from);
+            int[] t = positions.get(to);
+            // Labels of one place leave nothing between them: such a range would be empty, which is not allowed.
+            if (f == null || t == null || f[1] < t[1]) {
+                getDelegate().visitTryCatchBlock(from, to, handler, type);
+            }
+        }
+
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
+            writeTryCatchBlocks();
             // What the pass inserts needs at most EXTRA_STACK more slots at any point; saying so is cheaper than
             // having ASM recompute every method's maximum.
             super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);
