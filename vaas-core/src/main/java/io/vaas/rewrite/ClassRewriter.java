@@ -59,6 +59,9 @@ final class ClassRewriter extends ClassVisitor {
     private static final Handle GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER, "bootstrap",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
                     + "Ljava/lang/invoke/CallSite;", false);
+    private static final Handle HANDLER_GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER,
+            "handlerBootstrap", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
     /** Arrays of constant sizes up to this are not checked. */
     private static final int SMALL_ARRAY = 1 << 16;
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
@@ -446,6 +449,20 @@ final class ClassRewriter extends ClassVisitor {
         } else {
             mv.visitLdcInsn(Type.getObjectType(className));
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "poll", "(Ljava/lang/Class;)V", false);
+        }
+    }
+
+    /**
+     * Emits the guard of an exception handler's entry: it lets a stopped thread through a few handlers first
+     * ({@code KillSwitch.checkHandler}), so the catch and finally blocks it unwinds still run.
+     */
+    private void emitHandlerGuardCall(MethodVisitor mv) {
+        changed = true;
+        if (major >= Opcodes.V1_7) {
+            mv.visitInvokeDynamicInsn("vaas$handlerGuard", "()V", HANDLER_GUARD_BOOTSTRAP);
+        } else {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "pollHandler", "(Ljava/lang/Class;)V", false);
         }
     }
 
@@ -1107,7 +1124,7 @@ final class ClassRewriter extends ClassVisitor {
             net.bytebuddy.jar.asm.Label after = new net.bytebuddy.jar.asm.Label();
             place(before);
             getDelegate().visitLabel(before);
-            emitGuard(getDelegate());
+            emitHandlerGuardCall(getDelegate());
             emitted++;
             place(after);
             getDelegate().visitLabel(after);
