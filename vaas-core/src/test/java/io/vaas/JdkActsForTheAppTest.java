@@ -81,7 +81,6 @@ class JdkActsForTheAppTest {
                         });
                         case "securityProvider" -> attempt(() -> java.security.Security.addProvider(
                                 new java.security.Provider("vaas-acts", "1", "x") { }));
-                        case "cleanerThread" -> attempt(() -> java.lang.ref.Cleaner.create());
                         case "poolDelayThread" -> attempt(() -> new ForkJoinPool(1).schedule(() -> { }, 1, TimeUnit.SECONDS));
                         case "concurrentGatherer" -> attempt(() -> java.util.stream.Stream.of(1, 2)
                                 .gather(java.util.stream.Gatherers.mapConcurrent(2, x -> x)).toList());
@@ -137,7 +136,6 @@ class JdkActsForTheAppTest {
             logFileHandler     | java.util.logging.FileHandler(java.lang.String)                            | no permission
             preferences        | java.util.prefs.Preferences.userRoot()                                     | no permission
             securityProvider   | java.security.Security.addProvider(java.security.Provider)                 | no permission
-            cleanerThread      | java.lang.ref.Cleaner.create()                                             | no permission
             poolDelayThread    | java.util.concurrent.ForkJoinPool.schedule(java.lang.Runnable, long, java.util.concurrent.TimeUnit) | no permission
             concurrentGatherer | java.util.stream.Gatherers.mapConcurrent(int, java.util.function.Function) | no permission
             hostStdin          | java.lang.IO.readln()                                                      | no permission

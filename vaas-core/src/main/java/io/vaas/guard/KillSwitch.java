@@ -25,10 +25,21 @@ public final class KillSwitch {
 
     private static final MethodHandle NO_OP = MethodHandles.empty(MethodType.methodType(void.class));
     private static final MethodHandle CHECK;
+    private static final MethodHandle CHECK_HANDLER;
+    /**
+     * How many exception handlers a stopped thread may still enter before their guards throw too: enough for the
+     * catch and finally blocks of the frames it unwinds to run (releasing locks, answering an error), few enough
+     * that a loop through a handler ends within microseconds.
+     */
+    static final int HANDLER_GRACE = 64;
+    /** Per thread: the stop the handler entries are counted for, and how many there were. */
+    private static final ThreadLocal<Object[]> HANDLER_ENTRIES = ThreadLocal.withInitial(() -> new Object[2]);
 
     static {
         try {
             CHECK = MethodHandles.lookup().findVirtual(KillSwitch.class, "check", MethodType.methodType(void.class));
+            CHECK_HANDLER = MethodHandles.lookup().findVirtual(KillSwitch.class, "checkHandler",
+                    MethodType.methodType(void.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,7 +47,9 @@ public final class KillSwitch {
 
     private final String app;
     private final MutableCallSite site = new MutableCallSite(NO_OP);
+    private final MutableCallSite handlerSite = new MutableCallSite(NO_OP);
     private final MethodHandle checking = CHECK.bindTo(this);
+    private final MethodHandle checkingHandler = CHECK_HANDLER.bindTo(this);
     private final AtomicInteger cancelledCalls = new AtomicInteger();
     private final Predicate<Thread> ownThread;
     private volatile Trip stopping;
@@ -69,6 +82,11 @@ public final class KillSwitch {
         return site;
     }
 
+    /** The call site the guards at the app's exception-handler entries are bound to. */
+    public MutableCallSite handlerSite() {
+        return handlerSite;
+    }
+
     /** Whether the switch is tripped: the app's guards run {@link #check()}. */
     public boolean tripped() {
         return tripped;
@@ -99,7 +117,8 @@ public final class KillSwitch {
         if (!tripped) {
             tripped = true;
             site.setTarget(checking);
-            MutableCallSite.syncAll(new MutableCallSite[] {site});
+            handlerSite.setTarget(checkingHandler);
+            MutableCallSite.syncAll(new MutableCallSite[] {site, handlerSite});
         }
     }
 
@@ -112,7 +131,8 @@ public final class KillSwitch {
                 && System.nanoTime() - lastCancelEndedNanos > GRACE_NANOS) {
             tripped = false;
             site.setTarget(NO_OP);
-            MutableCallSite.syncAll(new MutableCallSite[] {site});
+            handlerSite.setTarget(NO_OP);
+            MutableCallSite.syncAll(new MutableCallSite[] {site, handlerSite});
         }
     }
 
@@ -135,6 +155,44 @@ public final class KillSwitch {
                 && lastCancel != null && !ownThread.test(Thread.currentThread())) {
             throw new CallCancelledError(app, null, lastCancel);
         }
+    }
+
+    /**
+     * The target of handler guards while tripped: as {@link #check()}, but a stopped thread first enters up to
+     * {@link #HANDLER_GRACE} handlers freely (counted per stop), so the catch and finally blocks of what it unwinds
+     * still run once; a loop through a handler (crafted code jumping back into its try block, a handler covering
+     * itself) is stopped after that. Public for the runtime support's fallback guard only.
+     */
+    public void checkHandler() {
+        Object stop = stopFor(Thread.currentThread());
+        if (stop == null) {
+            return;
+        }
+        Object[] entries = HANDLER_ENTRIES.get();
+        if (entries[0] != stop) {
+            entries[0] = stop;
+            entries[1] = 0;
+        }
+        int n = (Integer) entries[1] + 1;
+        entries[1] = n;
+        if (n > HANDLER_GRACE) {
+            check();
+        }
+    }
+
+    /** What would stop this thread at a guard now (the unload, its cancelled call, the app's), or null. */
+    private Object stopFor(Thread thread) {
+        Trip stop = stopping;
+        if (stop != null) {
+            return stop;
+        }
+        RunningCall call = RunningCall.current();
+        if (call != null) {
+            return call.cancelled() != null && call.killSwitch() == this ? call : null;
+        }
+        boolean helping = (cancelledCalls.get() > 0 || System.nanoTime() - lastCancelEndedNanos <= GRACE_NANOS)
+                && lastCancel != null && !ownThread.test(thread);
+        return helping ? lastCancel : null;
     }
 
     void remember(Trip trip) {

@@ -59,12 +59,18 @@ final class ClassRewriter extends ClassVisitor {
     private static final Handle GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER, "bootstrap",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
                     + "Ljava/lang/invoke/CallSite;", false);
-    /** Handler types that can catch a {@code StackOverflowError}: a method with one gets a guard at its entry. */
-    private static final java.util.Set<String> CATCHES_OVERFLOW = java.util.Set.of("java/lang/Throwable",
-            "java/lang/Error", "java/lang/VirtualMachineError", "java/lang/StackOverflowError");
+    private static final Handle HANDLER_GUARD_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, GUARD_OWNER,
+            "handlerBootstrap", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
     /** Arrays of constant sizes up to this are not checked. */
     private static final int SMALL_ARRAY = 1 << 16;
     private static final String DENY_OWNER = Rules.SUPPORT_PACKAGE + "Denied";
+    /** What a guest {@code finalize()} is renamed to: an ordinary method the JVM's Finalizer never calls. */
+    static final String FINALIZE_RENAMED = "vaas$finalize";
+    private static final String FINALIZERS = Rules.SUPPORT_PACKAGE + "VirtualFinalizers";
+    private static final String MONITORS = Rules.SUPPORT_PACKAGE + "VirtualMonitors";
+    private static final String LOCK_FOR_DESC = "(Ljava/lang/Object;Ljava/lang/Class;)Ljava/lang/Object;";
+    private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String DENY_DESC = "(Ljava/lang/String;Ljava/lang/Class;)V";
 
     private final Rules rules;
@@ -91,6 +97,9 @@ final class ClassRewriter extends ClassVisitor {
     private final Map<String, Violation> refusedSupertypes = new LinkedHashMap<>();
     /** The members this class declares: {@code name desc} for methods, {@code name:desc} for fields. */
     private final java.util.Set<String> declared = new java.util.HashSet<>();
+    /** The class being rewritten, to learn the methods it declares before visiting them (see guardsItself). */
+    private net.bytebuddy.jar.asm.ClassReader source;
+    private java.util.Set<String> ownMethods;
 
     private record DefineBridgeSite(String name, String desc, String receiver, String memberDesc, String target) {
     }
@@ -108,8 +117,8 @@ final class ClassRewriter extends ClassVisitor {
     }
 
     /**
-     * @param guards whether to add the runaway guards (kill-switch checks at loop back-edges and at the entry of
-     *               methods that catch {@code Throwable}/{@code Error}, array size checks)
+     * @param guards whether to add the runaway guards (kill-switch checks at every method entry, loop back-edge and
+     *               exception-handler entry, array size checks) and map shared monitors to the app's stand-ins
      */
     ClassRewriter(ClassVisitor next, Rules rules, Policy policy, TypeHierarchy hierarchy, boolean guards) {
         super(Opcodes.ASM9, next);
@@ -117,6 +126,40 @@ final class ClassRewriter extends ClassVisitor {
         this.rules = rules;
         this.policy = policy;
         this.hierarchy = hierarchy;
+    }
+
+    /** The class file this pass reads: lets it know the methods the class declares before it visits them. */
+    ClassRewriter reading(net.bytebuddy.jar.asm.ClassReader reader) {
+        this.source = reader;
+        return this;
+    }
+
+    /**
+     * Whether {@code name desc} is a method this class declares with code of its own, so that it has an entry guard:
+     * a lambda's body, or a method reference to the class's own method. Anything else a lambda is made of (a JDK
+     * method, an inherited one, another class's) is reached through a guarded bridge.
+     */
+    private boolean guardsItself(String owner, String name, String desc) {
+        if (!owner.equals(className)) {
+            return false;
+        }
+        if (ownMethods == null) {
+            java.util.Set<String> methods = new java.util.HashSet<>();
+            if (source != null) {
+                source.accept(new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] ex) {
+                        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                            methods.add(n + d);
+                        }
+                        return null;
+                    }
+                }, net.bytebuddy.jar.asm.ClassReader.SKIP_CODE | net.bytebuddy.jar.asm.ClassReader.SKIP_DEBUG
+                        | net.bytebuddy.jar.asm.ClassReader.SKIP_FRAMES);
+            }
+            ownMethods = methods;
+        }
+        return ownMethods.contains(name + desc);
     }
 
     /** Whether the result depends on other classes of the app (and so must not be cached by content alone). */
@@ -335,6 +378,13 @@ final class ClassRewriter extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        if (isFinalizer(access, name, descriptor)) {
+            // The JVM's single Finalizer thread calls finalize() of every object whose class overrides it: a guest
+            // one that blocks would stop the finalization of every host object. Renamed, the JVM sees no finalizer
+            // and never registers the app's objects; the method stays for the app's own explicit calls.
+            name = FINALIZE_RENAMED;
+            changed = true;
+        }
         declared.add(name + descriptor);
         methodName = name + descriptor;
         line = -1;
@@ -353,9 +403,37 @@ final class ClassRewriter extends ClassVisitor {
         return new SiteRewriter(next, guards && hasCode);
     }
 
-    /** Whether a handler of {@code type} (internal name) can catch a {@code StackOverflowError}. */
-    static boolean catchesOverflow(String type) {
-        return CATCHES_OVERFLOW.contains(type);
+    /** Whether this is a declaration of {@code finalize()}, which the JVM's Finalizer would call. */
+    static boolean isFinalizer(int access, String name, String descriptor) {
+        return (access & Opcodes.ACC_STATIC) == 0 && name.equals("finalize") && descriptor.equals("()V");
+    }
+
+    /**
+     * Whether a call is to a guest {@code finalize()}: named on an app class, so it may land on a renamed one. A call
+     * named on a JDK class ({@code super.finalize()} of a class extending {@code Object}) is left as it is.
+     */
+    static boolean callsGuestFinalizer(int opcode, String owner, String name, String descriptor) {
+        return (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKESPECIAL) && name.equals("finalize")
+                && descriptor.equals("()V") && !isJdkOwner(owner) && !owner.startsWith("[");
+    }
+
+    /**
+     * {@code x.finalize()} becomes {@code VirtualFinalizers.finalize(x, caller)}, which calls the renamed method the
+     * object's class has (or its JDK superclass's); {@code super.finalize()} becomes
+     * {@code finalizeSuper(this, Owner.class, caller)}, which calls the one {@code Owner} has or inherits.
+     */
+    private void emitFinalizerCall(MethodVisitor mv, int opcode, String owner) {
+        changed = true;
+        if (opcode == Opcodes.INVOKESPECIAL) {
+            mv.visitLdcInsn(Type.getObjectType(owner));
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FINALIZERS, "finalizeSuper",
+                    "(Ljava/lang/Object;Ljava/lang/Class;Ljava/lang/Class;)V", false);
+        } else {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FINALIZERS, "finalize", "(Ljava/lang/Object;Ljava/lang/Class;)V",
+                    false);
+        }
     }
 
     /** Whether an array size pushed as this constant ({@code -1}: not a constant) needs no check. */
@@ -372,6 +450,36 @@ final class ClassRewriter extends ClassVisitor {
             mv.visitLdcInsn(Type.getObjectType(className));
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "poll", "(Ljava/lang/Class;)V", false);
         }
+    }
+
+    /**
+     * Emits the guard of an exception handler's entry: it lets a stopped thread through a few handlers first
+     * ({@code KillSwitch.checkHandler}), so the catch and finally blocks it unwinds still run.
+     */
+    private void emitHandlerGuardCall(MethodVisitor mv) {
+        changed = true;
+        if (major >= Opcodes.V1_7) {
+            mv.visitInvokeDynamicInsn("vaas$handlerGuard", "()V", HANDLER_GUARD_BOOTSTRAP);
+        } else {
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD_OWNER, "pollHandler", "(Ljava/lang/Class;)V", false);
+        }
+    }
+
+    /**
+     * The index of the bootstrap argument that is a lambda's code ({@code LambdaMetafactory}'s implementation
+     * handle), or -1. Serializable lambdas keep theirs: deserializing one compares it with what was serialized.
+     */
+    private static int lambdaCodeIndex(Handle bsm, Object[] args) {
+        if (!bsm.getOwner().equals(LAMBDA_METAFACTORY) || args.length < 3 || !(args[1] instanceof Handle)) {
+            return -1;
+        }
+        if (bsm.getName().equals("metafactory")) {
+            return 1;
+        }
+        boolean serializable = bsm.getName().equals("altMetafactory") && args.length > 3
+                && args[3] instanceof Integer flags && (flags & 1) != 0;
+        return bsm.getName().equals("altMetafactory") && !serializable ? 1 : -1;
     }
 
     /** log2 of the size of an array element of this descriptor (references counted as 4 bytes: compressed). */
@@ -670,25 +778,36 @@ final class ClassRewriter extends ClassVisitor {
     }
 
     private Handle mapHandle(Handle h) {
+        return mapHandle(h, false);
+    }
+
+    /**
+     * @param guardTarget whether the handle becomes the code of a lambda the JDK may call in a loop of its own
+     *                    ({@code Stream.generate(Object::new)}): unless the target is a method of this class (which
+     *                    has an entry guard), it is reached through a bridge, which has one
+     */
+    private Handle mapHandle(Handle h, boolean guardTarget) {
         String bridgeDesc;
+        boolean bridge = guardTarget && !(isInterface && major < Opcodes.V1_8)
+                && !guardsItself(h.getOwner(), h.getTag() == Opcodes.H_NEWINVOKESPECIAL ? "<init>" : h.getName(), h.getDesc());
         switch (h.getTag()) {
             case Opcodes.H_INVOKESTATIC -> {
                 if (ruleFor(Opcodes.INVOKESTATIC, h.getOwner(), h.getName(), h.getDesc()) == null
-                        && !deniedHandle(h, false)) {
+                        && !deniedHandle(h, false) && !bridge) {
                     return h;
                 }
                 bridgeDesc = h.getDesc();
             }
             case Opcodes.H_INVOKEVIRTUAL, Opcodes.H_INVOKEINTERFACE -> {
                 int op = h.getTag() == Opcodes.H_INVOKEVIRTUAL ? Opcodes.INVOKEVIRTUAL : Opcodes.INVOKEINTERFACE;
-                if (ruleFor(op, h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, false)) {
+                if (ruleFor(op, h.getOwner(), h.getName(), h.getDesc()) == null && !deniedHandle(h, false) && !bridge) {
                     return h;
                 }
                 bridgeDesc = "(L" + h.getOwner() + ";" + h.getDesc().substring(1);
             }
             case Opcodes.H_NEWINVOKESPECIAL -> {
                 Rule r = rules.find(h.getOwner(), "<init>", h.getDesc());
-                if (r == null && !deniedHandle(h, false)) {
+                if (r == null && !deniedHandle(h, false) && !bridge) {
                     return h;
                 }
                 bridgeDesc = h.getDesc().substring(0, h.getDesc().indexOf(')') + 1) + "L" + h.getOwner() + ";";
@@ -760,6 +879,10 @@ final class ClassRewriter extends ClassVisitor {
         MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 b.name(), b.desc(), null, null);
         mv.visitCode();
+        if (guards && b.denial() == null) {
+            // A bridge can be a lambda's code, which the JDK may call in a loop of its own.
+            emitGuard(mv);
+        }
         if (b.denial() != null) {
             mv.visitLdcInsn(b.denial());
             mv.visitLdcInsn(Type.getObjectType(className));
@@ -897,10 +1020,32 @@ final class ClassRewriter extends ClassVisitor {
         private final boolean guarded;
         /** Labels already visited: a jump to one of them is a back-edge. */
         private final java.util.Set<net.bytebuddy.jar.asm.Label> seen = new java.util.HashSet<>();
+        /** The entries of the method's exception handlers: each gets a guard. */
+        private final java.util.Set<net.bytebuddy.jar.asm.Label> handlers = new java.util.HashSet<>();
+        /** Handlers whose own range starts at them: javac's handlers that release a synchronized block's monitor. */
+        private final java.util.Set<net.bytebuddy.jar.asm.Label> selfCovered = new java.util.HashSet<>();
         private boolean entryPending;
-        private boolean catchesOverflow;
+        /**
+         * At a handler's entry, before its guard: 0 none; for a self-covering handler 1 at entry, 2 after ASTORE, 3
+         * after its ALOAD of a lock's stand-in, 4 after the MONITOREXIT; 5 at the entry of any other handler.
+         */
+        private int handlerState;
+        /** The method's try-catch blocks, held back until its end: see visitMaxs. */
+        private final List<Object[]> tryCatchBlocks = new ArrayList<>();
+        /** The handler guards emitted: the labels just before and after each. */
+        private final List<net.bytebuddy.jar.asm.Label[]> handlerGuards = new ArrayList<>();
+        /** For each label visited, its rank and the number of instructions emitted before it. */
+        private final Map<net.bytebuddy.jar.asm.Label, int[]> positions = new java.util.HashMap<>();
+        private int emitted;
         /** The value of the constant pushed by the previous instruction, or -1. */
         private int lastConstant = -1;
+        /** The previous instruction's opcode and local (-1: another kind of instruction, or a label between). */
+        private int op1 = -1;
+        private int var1 = -1;
+        /** The opcode of the instruction before that. */
+        private int op2 = -1;
+        /** Locals that hold a monitor's stand-in (see visitInsn): their MONITOREXIT needs no second mapping. */
+        private final java.util.Set<Integer> monitorSlots = new java.util.HashSet<>();
 
         SiteRewriter(MethodVisitor next, boolean guarded) {
             super(Opcodes.ASM9, next);
@@ -916,24 +1061,78 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitTryCatchBlock(net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end,
                                        net.bytebuddy.jar.asm.Label handler, String type) {
-            super.visitTryCatchBlock(start, end, handler, type);
-            if (type == null || catchesOverflow(type)) {
-                catchesOverflow = true;
+            if (!guarded) {
+                super.visitTryCatchBlock(start, end, handler, type);
+                return;
             }
+            // A handler can be entered again and again with no backward jump (one placed before its try block, or
+            // one whose range covers itself): it is guarded like a loop. The blocks are written at the end, once the
+            // guards' places are known (see visitMaxs).
+            handlers.add(handler);
+            if (start == handler) {
+                selfCovered.add(handler);
+            }
+            tryCatchBlocks.add(new Object[] {start, end, handler, type});
         }
 
         /**
-         * Before the first instruction (the try-catch blocks come first): a method that can catch a
-         * {@code StackOverflowError} gets a guard at its entry, so recursion that swallows it still stops.
+         * Before the first instruction (the try-catch blocks come first): every method gets a guard at its entry,
+         * so recursion, and JDK code that calls the app's lambdas or overrides in a loop of its own
+         * ({@code Stream.generate}, a comparator inside {@code sort}), stop at the app's kill switch. The guard is a
+         * no-op call site the JIT compiles to nothing while the switch is not tripped.
          */
         private void enter() {
             if (entryPending) {
                 entryPending = false;
-                if (catchesOverflow) {
-                    emitGuard(getDelegate());
-                }
+                emitGuard(getDelegate());
             }
             lastConstant = -1;
+        }
+
+        /** Before each instruction: the entry guard, and the guard of a handler whose label (and frame) came last. */
+        private void insn() {
+            insn(-1, -1);
+        }
+
+        /**
+         * As {@link #insn()}, knowing the instruction ({@code opcode}, and its local for loads and stores). javac's
+         * handler that releases a synchronized block's monitor ({@code ASTORE e; ALOAD lock; MONITOREXIT}) gets its
+         * guard after the MONITOREXIT, so that a cancelled call still releases the monitor; any other handler gets it
+         * before its first instruction (or after an ASTORE of the exception, which cannot throw).
+         */
+        private void insn(int opcode, int var) {
+            enter();
+            if (handlerState == 1 && opcode == Opcodes.ASTORE) {
+                handlerState = 2;
+            } else if (handlerState == 2 && opcode == Opcodes.ALOAD && monitorSlots.contains(var)) {
+                handlerState = 3;
+            } else if (handlerState == 3 && opcode == Opcodes.MONITOREXIT) {
+                handlerState = 4;
+            } else if (handlerState != 0) {
+                handlerState = 0;
+                emitHandlerGuard();
+            }
+            emitted++;
+            op2 = op1;
+            op1 = -1;
+            var1 = -1;
+        }
+
+        /** A handler's guard, between two labels of its own: see visitMaxs. */
+        private void emitHandlerGuard() {
+            net.bytebuddy.jar.asm.Label before = new net.bytebuddy.jar.asm.Label();
+            net.bytebuddy.jar.asm.Label after = new net.bytebuddy.jar.asm.Label();
+            place(before);
+            getDelegate().visitLabel(before);
+            emitHandlerGuardCall(getDelegate());
+            emitted++;
+            place(after);
+            getDelegate().visitLabel(after);
+            handlerGuards.add(new net.bytebuddy.jar.asm.Label[] {before, after});
+        }
+
+        private void place(net.bytebuddy.jar.asm.Label label) {
+            positions.put(label, new int[] {positions.size(), emitted});
         }
 
         private void guardIfBackward(net.bytebuddy.jar.asm.Label... targets) {
@@ -952,7 +1151,21 @@ final class ClassRewriter extends ClassVisitor {
             enter();
             justNewed = null;
             seen.add(label);
+            op1 = -1;
+            op2 = -1;
+            if (handlerState == 4) {
+                // javac's monitor-releasing handler ended at its MONITOREXIT: the guard goes here.
+                handlerState = 0;
+                emitHandlerGuard();
+            }
+            place(label);
             super.visitLabel(label);
+            if (handlers.contains(label)) {
+                // After the label and its frame, before the handler's first instruction: see insn(). Only a handler
+                // that covers itself may be javac's monitor release, whose guard waits for its MONITOREXIT (a guard
+                // there in any other handler could sit after a block's own release, inside its range).
+                handlerState = selfCovered.contains(label) ? 1 : 5;
+            }
         }
 
         @Override
@@ -963,7 +1176,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
-            enter();
+            insn();
             justNewed = null;
             guardIfBackward(label);
             super.visitJumpInsn(opcode, label);
@@ -972,7 +1185,7 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitTableSwitchInsn(int min, int max, net.bytebuddy.jar.asm.Label dflt,
                                          net.bytebuddy.jar.asm.Label... labels) {
-            enter();
+            insn();
             guardIfBackward(dflt);
             guardIfBackward(labels);
             super.visitTableSwitchInsn(min, max, dflt, labels);
@@ -981,7 +1194,7 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitLookupSwitchInsn(net.bytebuddy.jar.asm.Label dflt, int[] keys,
                                           net.bytebuddy.jar.asm.Label[] labels) {
-            enter();
+            insn();
             guardIfBackward(dflt);
             guardIfBackward(labels);
             super.visitLookupSwitchInsn(dflt, keys, labels);
@@ -989,13 +1202,13 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitIincInsn(int varIndex, int increment) {
-            enter();
+            insn();
             super.visitIincInsn(varIndex, increment);
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-            enter();
+            insn();
             if (guarded) {
                 if (numDimensions >= 2) {
                     getDelegate().visitInsn(Opcodes.DUP2);
@@ -1028,7 +1241,7 @@ final class ClassRewriter extends ClassVisitor {
         @Override
         public void visitTypeInsn(int opcode, String type) {
             int constant = lastConstant;
-            enter();
+            insn();
             justNewed = null;
             if (opcode == Opcodes.ANEWARRAY) {
                 lastConstant = constant;
@@ -1044,21 +1257,59 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitInsn(int opcode) {
-            enter();
+            // javac (and ecj, kotlinc, scalac) lock as: the lock, DUP, ASTORE into a temporary typed Object, then
+            // MONITORENTER; every MONITOREXIT loads that temporary.
+            boolean javacLock = opcode == Opcodes.MONITORENTER && op1 == Opcodes.ASTORE && op2 == Opcodes.DUP;
+            boolean standInExit = opcode == Opcodes.MONITOREXIT && op1 == Opcodes.ALOAD && monitorSlots.contains(var1);
+            int slot = var1;
+            insn(opcode, -1);
             if (opcode == Opcodes.DUP && justNewed != null) {
                 justNewed.dup = true;
             }
             justNewed = null;
+            if (guarded && opcode == Opcodes.MONITORENTER) {
+                emitLockFor(javacLock ? slot : -1);
+            } else if (guarded && opcode == Opcodes.MONITOREXIT && !standInExit) {
+                emitLockFor(-1);
+            }
             super.visitInsn(opcode);
+            op1 = opcode;
             if (opcode >= Opcodes.ICONST_0 && opcode <= Opcodes.ICONST_5) {
                 lastConstant = opcode - Opcodes.ICONST_0;
             }
         }
 
+        /**
+         * Before MONITORENTER or MONITOREXIT: the object to lock becomes the app's stand-in for it when it is one
+         * the host or other apps share ({@code VirtualMonitors.lockFor}); the app's own objects stay themselves.
+         * For javac's shape ({@code slot} is its temporary) the stand-in replaces the lock in the temporary too, so
+         * every MONITOREXIT that loads it exits the stand-in, and the JIT still sees the pair as balanced (it compiles
+         * only methods whose exits provably match their enters); other shapes map again at each exit.
+         */
+        private void emitLockFor(int slot) {
+            MethodVisitor mv = getDelegate();
+            if (slot >= 0) {
+                mv.visitInsn(Opcodes.POP);
+                mv.visitVarInsn(Opcodes.ALOAD, slot);
+            }
+            mv.visitLdcInsn(Type.getObjectType(className));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, MONITORS, "lockFor", LOCK_FOR_DESC, false);
+            if (slot >= 0) {
+                mv.visitInsn(Opcodes.DUP);
+                mv.visitVarInsn(Opcodes.ASTORE, slot);
+                monitorSlots.add(slot);
+            }
+            changed = true;
+        }
+
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            enter();
+            insn();
             justNewed = null;
+            if (callsGuestFinalizer(opcode, owner, name, descriptor)) {
+                emitFinalizerCall(getDelegate(), opcode, owner);
+                return;
+            }
             if (opcode != Opcodes.INVOKESPECIAL || !name.equals("<init>")) {
                 changed |= emitCall(getDelegate(), opcode, owner, name, descriptor, isInterface);
                 return;
@@ -1103,15 +1354,21 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
-            enter();
+            insn(opcode, varIndex);
             justNewed = null;
+            if (opcode == Opcodes.RET && guarded) {
+                // A subroutine's return jumps to code already run as often as not: guarded like a back-edge.
+                emitGuard(getDelegate());
+            }
             super.visitVarInsn(opcode, varIndex);
+            op1 = opcode;
+            var1 = varIndex;
         }
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
             int constant = lastConstant;
-            enter();
+            insn();
             justNewed = null;
             if (opcode == Opcodes.NEWARRAY) {
                 lastConstant = constant;
@@ -1131,7 +1388,7 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            enter();
+            insn();
             justNewed = null;
             changed |= emitField(getDelegate(), opcode, owner, name, descriptor);
         }
@@ -1144,20 +1401,21 @@ final class ClassRewriter extends ClassVisitor {
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
-            enter();
+            insn();
             justNewed = null;
             // The bootstrap runs when the instruction first executes: a denied one is stopped just before.
             changed |= checkPolicy(getDelegate(), bsm.getOwner(), bsm.getName(), bsm.getDesc(), false);
             Object[] mapped = new Object[args.length];
+            int lambdaCode = guarded ? lambdaCodeIndex(bsm, args) : -1;
             for (int i = 0; i < args.length; i++) {
-                mapped[i] = mapConstant(args[i]);
+                mapped[i] = i == lambdaCode ? mapHandle((Handle) args[i], true) : mapConstant(args[i]);
             }
             super.visitInvokeDynamicInsn(name, descriptor, mapHandle(bsm), mapped);
         }
 
         @Override
         public void visitLdcInsn(Object value) {
-            enter();
+            insn();
             justNewed = null;
             super.visitLdcInsn(mapConstant(value));
             if (value instanceof Integer i && i >= 0) {
@@ -1165,8 +1423,54 @@ final class ClassRewriter extends ClassVisitor {
             }
         }
 
+        /**
+         * Writes the try-catch blocks held back, so that a handler guard's throw is caught only by handlers placed
+         * after the guard: never by the handler itself (javac's synchronized blocks cover their own handler, and a
+         * crafted one can cover itself), nor by one before it, which could pass it back. Each range that covers a
+         * guard against that rule is split around it; the order of the blocks, which decides, is kept.
+         */
+        private void writeTryCatchBlocks() {
+            if (handlerState == 4) {
+                handlerState = 0;
+                emitHandlerGuard();
+            }
+            for (Object[] b : tryCatchBlocks) {
+                net.bytebuddy.jar.asm.Label start = (net.bytebuddy.jar.asm.Label) b[0];
+                net.bytebuddy.jar.asm.Label end = (net.bytebuddy.jar.asm.Label) b[1];
+                net.bytebuddy.jar.asm.Label handler = (net.bytebuddy.jar.asm.Label) b[2];
+                int[] h = positions.get(handler);
+                net.bytebuddy.jar.asm.Label from = start;
+                for (net.bytebuddy.jar.asm.Label[] g : handlerGuards) {
+                    int[] f = positions.get(from);
+                    int[] e = positions.get(end);
+                    int[] gb = positions.get(g[0]);
+                    int[] ga = positions.get(g[1]);
+                    if (f == null || e == null || h == null) {
+                        break;
+                    }
+                    boolean covers = f[0] <= gb[0] && ga[0] <= e[0];
+                    if (covers && h[0] <= gb[0]) {
+                        writeRange(from, g[0], handler, (String) b[3]);
+                        from = g[1];
+                    }
+                }
+                writeRange(from, end, handler, (String) b[3]);
+            }
+        }
+
+        private void writeRange(net.bytebuddy.jar.asm.Label from, net.bytebuddy.jar.asm.Label to,
+                                net.bytebuddy.jar.asm.Label handler, String type) {
+            int[] f = positions.get(from);
+            int[] t = positions.get(to);
+            // Labels of one place leave nothing between them: such a range would be empty, which is not allowed.
+            if (f == null || t == null || f[1] < t[1]) {
+                getDelegate().visitTryCatchBlock(from, to, handler, type);
+            }
+        }
+
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
+            writeTryCatchBlocks();
             // What the pass inserts needs at most EXTRA_STACK more slots at any point; saying so is cheaper than
             // having ASM recompute every method's maximum.
             super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);

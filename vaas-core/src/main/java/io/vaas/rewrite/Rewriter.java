@@ -17,6 +17,8 @@ import java.util.List;
 public final class Rewriter {
 
     private static final byte[] SUPPORT = Rules.SUPPORT_PACKAGE.getBytes(StandardCharsets.US_ASCII);
+    /** A class with no code may still declare an abstract {@code finalize()}, which the pass renames. */
+    private static final byte[] FINALIZE = "finalize".getBytes(StandardCharsets.US_ASCII);
     private static final int CONSTANT_FIELDREF = 9;
     private static final int CONSTANT_METHODREF = 10;
     private static final int CONSTANT_INTERFACE_METHODREF = 11;
@@ -96,7 +98,7 @@ public final class Rewriter {
             reader = new ClassReader(bytes);
             // The constant pool says whether a member reference needs the pass; the code, whether a guard does.
             if (!needsPass(reader, policy) && !inheritsRefused(reader, policy)) {
-                if (!hasCode(reader)) {
+                if (!hasCode(reader) && !ClassBytes.mentions(bytes, FINALIZE)) {
                     return new Rewritten(bytes, List.of());
                 }
                 if (!GuardScan.needsGuards(reader)) {
@@ -113,7 +115,7 @@ public final class Rewriter {
             return stored.bytes().length == 0 ? new Rewritten(bytes, stored.violations()) : stored;
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        ClassRewriter pass = new ClassRewriter(writer, rules, policy, hierarchy);
+        ClassRewriter pass = new ClassRewriter(writer, rules, policy, hierarchy).reading(reader);
         try {
             reader.accept(pass, 0);
         } catch (RuntimeException e) {

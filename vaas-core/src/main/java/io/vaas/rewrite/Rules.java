@@ -49,7 +49,7 @@ public final class Rules {
     private static final String THREAD_FACTORY = "Ljava/util/concurrent/ThreadFactory;";
 
     /** Changes whenever the runaway guards the pass adds do, so cached classes with older guards are not reused. */
-    private static final String GUARDS_VERSION = "-g1";
+    private static final String GUARDS_VERSION = "-g2";
 
     private static final Rules STANDARD = buildStandard();
 
@@ -455,6 +455,7 @@ public final class Rules {
                 + "Ljava/lang/Class;Ljava/lang/Class;)" + vh, REFLECTION);
 
         loaderRules(t);
+        monitorAndCleanerRules(t);
 
         int before = t.rules.size();
         allocationRules(t);
@@ -462,6 +463,30 @@ public final class Rules {
         requireLimitsTargets(t.rules.subList(before, t.rules.size()));
 
         return new Rules(t.rules);
+    }
+
+    // ---- Monitors and cleaners (VirtualMonitors, VirtualCleaners) -------------------------------------------------
+    // Kept in this block of their own: what an app locks and what it leaves to be cleaned stay on its side.
+
+    private static final String MONITORS = SUPPORT_PACKAGE + "VirtualMonitors";
+    private static final String CLEANERS = SUPPORT_PACKAGE + "VirtualCleaners";
+
+    /**
+     * {@code wait}/{@code notify} on any object act on the monitor the app locked for it: its stand-in when the object
+     * is one the host or other apps share (MONITORENTER and MONITOREXIT are mapped by the rewriter itself). The
+     * cleaners an app makes run its cleaning actions on a thread of its own, never on a JDK thread.
+     */
+    private static void monitorAndCleanerRules(Table t) {
+        for (String[] m : new String[][] {{"wait", "()V"}, {"wait", "(J)V"}, {"wait", "(JI)V"}, {"notify", "()V"},
+                {"notifyAll", "()V"}}) {
+            t.rules.add(new Rule("*", m[0], m[1], Kind.METHOD,
+                    new Redirect(MONITORS, m[0], redirectDesc(Kind.METHOD, "java/lang/Object", m[1], false))));
+        }
+        String cleaner = "java/lang/ref/Cleaner";
+        t.staticCall(cleaner, "create", "()Ljava/lang/ref/Cleaner;", CLEANERS);
+        t.staticCall(cleaner, "create", "(" + THREAD_FACTORY + ")Ljava/lang/ref/Cleaner;", CLEANERS);
+        t.instanceCall(cleaner, "register", "(Ljava/lang/Object;Ljava/lang/Runnable;)Ljava/lang/ref/Cleaner$Cleanable;",
+                CLEANERS);
     }
 
     // ---- Loaders, code sources and stack traces (VirtualLoaders, VirtualStackTraces) ------------------------------

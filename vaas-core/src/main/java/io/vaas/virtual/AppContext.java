@@ -49,6 +49,8 @@ public final class AppContext {
     private volatile AppThreadLocals threadLocals;
     private volatile java.security.ProtectionDomain unlocated;
     private volatile VirtualRpc.AppCalls appCalls;
+    private volatile io.vaas.guard.MonitorStandIns monitors;
+    private volatile AppCleaners cleaners;
 
     private volatile Locale locale;
     private final Map<Locale.Category, Locale> categoryLocales = new EnumMap<>(Locale.Category.class);
@@ -347,6 +349,36 @@ public final class AppContext {
         return threads;
     }
 
+    /** The app's stand-ins for the monitors of objects it shares with others, made on first use. */
+    io.vaas.guard.MonitorStandIns monitors() {
+        io.vaas.guard.MonitorStandIns m = monitors;
+        if (m == null) {
+            synchronized (this) {
+                m = monitors;
+                if (m == null) {
+                    m = new io.vaas.guard.MonitorStandIns(app);
+                    monitors = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The app's cleaners, made on first use. */
+    AppCleaners cleaners() {
+        AppCleaners c = cleaners;
+        if (c == null) {
+            synchronized (this) {
+                c = cleaners;
+                if (c == null) {
+                    c = new AppCleaners(this);
+                    cleaners = c;
+                }
+            }
+        }
+        return c;
+    }
+
     AppDrivers drivers() {
         AppDrivers d = drivers;
         if (d == null) {
@@ -448,14 +480,22 @@ public final class AppContext {
      */
     public void close(long hookMillis) {
         hooks.runAll(hookMillis);
+        if (drivers != null) {
+            // Deregistering runs the app's DriverActions: its code, so before its guards stop everything.
+            try {
+                drivers.deregisterAll();
+            } catch (RuntimeException | Error e) {
+                // As DriverManager does not guard against it either, an action's failure ends the deregistering.
+            }
+        }
         // After the hooks (which are the app's code too): from here on, every thread of the app stops at its next
         // guard, whether it heeds interrupts or not.
         killSwitch.stopApp("it is being unloaded");
+        if (cleaners != null) {
+            cleaners.stop();
+        }
         threads.stop();
         deleteFilesOnStop();
-        if (drivers != null) {
-            drivers.deregisterAll();
-        }
         if (stdio != null) {
             stdio.flush();
         }

@@ -225,14 +225,7 @@ public final class AppThreads {
         long deadline = System.nanoTime() + STOP_WAIT_MS * 1_000_000L;
         List<Thread> stuck = new ArrayList<>();
         for (Thread t : alive) {
-            try {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    t.join(java.time.Duration.ofNanos(left));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitEnd(t, deadline);
             if (t.isAlive()) {
                 stuck.add(t);
             }
@@ -246,6 +239,23 @@ public final class AppThreads {
                     stuck.stream().map(t -> t.getName() + " (" + t.getState() + ")").toList());
         }
         this.stuck = List.copyOf(stuck);
+    }
+
+    /**
+     * Waits until {@code t} ends or the deadline passes, without {@code Thread.join}: join takes the thread's monitor,
+     * which the app's own code may hold for good (a synchronized method of its Thread subclass, blocked), and a
+     * monitor wait has no timeout.
+     */
+    private static void awaitEnd(Thread t, long deadline) {
+        long pause = 100_000L;
+        while (t.isAlive() && deadline - System.nanoTime() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pause = Math.min(pause * 2, 10_000_000L);
+        }
     }
 
     private void uncaught(Thread t, Throwable e) {

@@ -27,6 +27,19 @@ public final class VirtualGuard {
         return AppContext.of(lookup.lookupClass()).killSwitch().site();
     }
 
+    /** Bootstrap of the {@code vaas$handlerGuard ()V} call sites, at exception-handler entries. */
+    public static CallSite handlerBootstrap(MethodHandles.Lookup lookup, String name, MethodType type) {
+        return AppContext.of(lookup.lookupClass()).killSwitch().handlerSite();
+    }
+
+    /** The handler guard of classes older than Java 7. */
+    public static void pollHandler(Class<?> caller) {
+        KillSwitch s = AppContext.of(caller).killSwitch();
+        if (s.tripped()) {
+            s.checkHandler();
+        }
+    }
+
     /** The guard of classes older than Java 7: a plain check of the app's switch. */
     public static void poll(Class<?> caller) {
         KillSwitch s = AppContext.of(caller).killSwitch();

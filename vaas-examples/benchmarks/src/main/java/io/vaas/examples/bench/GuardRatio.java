@@ -31,14 +31,16 @@ public final class GuardRatio {
                     .loadClass("io.vaas.examples.libraries.Kernels");
             Object instance = kernels.getConstructor().newInstance();
             System.out.printf("%-8s %12s %12s %8s%n", "kernel", "guarded", "plain", "ratio");
-            for (String kernel : List.of("matmul", "sum", "parse", "regex")) {
+            for (String kernel : List.of("matmul", "sum", "parse", "regex", "locks")) {
                 int size = switch (kernel) {
                     case "matmul" -> 128;
                     case "sum" -> 100_000;
                     case "regex" -> 20;
+                    case "locks" -> 100_000;
                     default -> 200;
                 };
-                Class<?> returns = kernel.equals("matmul") ? double.class : kernel.equals("sum") ? long.class : int.class;
+                Class<?> returns = kernel.equals("matmul") ? double.class
+                        : kernel.equals("sum") || kernel.equals("locks") ? long.class : int.class;
                 MethodHandle plain = MethodHandles.publicLookup()
                         .findVirtual(kernels, kernel, MethodType.methodType(returns, int.class)).bindTo(instance)
                         .asType(MethodType.methodType(Object.class, int.class));

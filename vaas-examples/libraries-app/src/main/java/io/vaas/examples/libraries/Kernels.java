@@ -100,6 +100,28 @@ public class Kernels {
         return sb.toString();
     }
 
+    private final Object lock = new Object();
+    private long locked;
+
+    /**
+     * {@code libraries.locks}: takes and releases the monitor of an object of its own n times (a synchronized block
+     * and a synchronized method each round): what the container's mapping of shared monitors costs the common case.
+     */
+    @VaasServer(type = ServerType.RPC)
+    public long locks(int n) {
+        for (int i = 0; i < n; i++) {
+            synchronized (lock) {
+                locked += i;
+            }
+            add(i);
+        }
+        return locked;
+    }
+
+    private synchronized void add(int i) {
+        locked ^= i;
+    }
+
     /** {@code libraries.spin}: never ends by itself; the kill-latency benchmark stops it at its deadline. */
     @VaasServer(type = ServerType.RPC)
     public long spin() {
