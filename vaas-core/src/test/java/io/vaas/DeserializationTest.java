@@ -67,6 +67,13 @@ class DeserializationTest {
                             }
                             case "reflective" -> ObjectInputStream.class.getConstructor(InputStream.class).newInstance(in)
                                     .readObject();
+                            case "sealed" -> {
+                                // The JDK's own stream inside SealedObject would read it past the app's filter.
+                                javax.crypto.SecretKey key = javax.crypto.KeyGenerator.getInstance("AES").generateKey();
+                                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES");
+                                cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, key);
+                                yield new javax.crypto.SealedObject((Serializable) payload(parts[0]), cipher).getObject(key);
+                            }
                             default -> throw new IllegalArgumentException(parts[1]);
                         };
                         return "read: " + (back instanceof Supplier<?> s ? s.get() : String.valueOf(back));
@@ -118,6 +125,13 @@ class DeserializationTest {
     void streamsMadeByReflectionAreRefused() {
         assertThat((String) vaas.rpc("reader.read", "values/reflective")).startsWith("denied: app 'reader' reached "
                 + "java.io.ObjectInputStream(java.io.InputStream) by reflection").contains("call it directly");
+    }
+
+    @Test
+    void streamsTheJdkMakesItselfAreRefused() {
+        assertThat((String) vaas.rpc("reader.read", "url/sealed")).startsWith("denied: app 'reader'")
+                .contains("javax.crypto.SealedObject.getObject(java.security.Key)").contains("no permission allows it");
+        assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
     }
 
     @Test
