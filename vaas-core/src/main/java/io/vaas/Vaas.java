@@ -61,6 +61,9 @@ public final class Vaas implements AutoCloseable {
     private final Map<String, Versions> versions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Apps unloaded for being idle, by name: what loading them again takes, none of their classes. */
     private final Map<String, AppInstance.Recipe> dormant = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Dormant apps being loaded again, outside the lock: a call that meets one waits for that load. */
+    private final Map<String, java.util.concurrent.CompletableFuture<AppInstance>> waking =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** See {@link #hostIndex()}; null after a change of the registry. */
     private volatile Map<String, String> hostIndex;
     private final ConcurrentHashMap<String, AppInstance> apps = new ConcurrentHashMap<>();
@@ -773,28 +776,65 @@ public final class Vaas implements AutoCloseable {
 
     /** Loads an app unloaded for being idle, for a call. */
     private AppInstance wake(String name) {
+        // Loading runs the app's initialization: never under the container's lock, which every deploy and the
+        // routing of every other app's calls take. Calls that meet the app waking wait for that one load.
+        java.util.concurrent.CompletableFuture<AppInstance> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<AppInstance> other = waking.putIfAbsent(name, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            AppInstance woken = loadDormant(name);
+            mine.complete(woken);
+            return woken;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            waking.remove(name, mine);
+        }
+    }
+
+    /** Loads dormant app {@code name} outside the lock, and puts it in place unless it changed meanwhile. */
+    private AppInstance loadDormant(String name) {
+        AppInstance.Recipe recipe;
         synchronized (deployLock) {
             AppInstance current = apps.get(name);
             if (current != null) {
                 return current;
             }
-            AppInstance.Recipe recipe = dormant.get(name);
+            recipe = dormant.get(name);
             if (recipe == null || closed) {
                 throw noSuchApp(name);
             }
-            AppInstance fresh;
-            try {
-                fresh = recipe.load(settings);
-            } catch (AppLoadException e) {
-                throw new VaasCallException(name, null, 503, "reload_failed", "app '" + name + "' was unloaded while "
-                        + "idle and could not be loaded again: " + e.getMessage(), e);
+        }
+        AppInstance fresh;
+        try {
+            fresh = recipe.load(settings);
+        } catch (AppLoadException e) {
+            throw new VaasCallException(name, null, 503, "reload_failed", "app '" + name + "' was unloaded while "
+                    + "idle and could not be loaded again: " + e.getMessage(), e);
+        }
+        synchronized (deployLock) {
+            if (closed || dormant.get(name) != recipe) {
+                // Undeployed or redeployed while it loaded: this load is not the app any more.
+                fresh.retire();
+                AppInstance current = apps.get(name);
+                if (current != null) {
+                    return current;
+                }
+                throw noSuchApp(name);
             }
             dormant.remove(name);
             apps.put(name, fresh);
             hostIndex = null;
-            LOG.info("loaded app '{}' again for a call after its idle unload", name);
-            return fresh;
         }
+        LOG.info("loaded app '{}' again for a call after its idle unload", name);
+        return fresh;
     }
 
     /** Whether app {@code name} is deployed but unloaded for being idle (its next call loads it). */

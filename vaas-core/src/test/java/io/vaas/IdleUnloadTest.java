@@ -24,6 +24,45 @@ class IdleUnloadTest {
             }
             """);
 
+    /** An app whose loading takes a while: its route's constructor runs for 1.5 s. */
+    static final GuestApp SLOW = GuestApp.named("slow").source("s.Slow", """
+            package s;
+            import io.vaas.api.*;
+            public class Slow {
+                static int loads;
+                public Slow() throws InterruptedException { loads++; Thread.sleep(1500); }
+                @VaasServer(type = ServerType.RPC) public int loads() { return loads; }
+            }
+            """);
+
+    @Test
+    void wakingAnAppHoldsUpNeitherDeploysNorOtherAppsCalls(@TempDir Path dir) throws Exception {
+        try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(SLOW.writeJar(dir.resolve("slow.jar")))
+                        .config("{\"idleUnloadMs\": 300}"),
+                AppSpec.inMemory("neighbour", BadInputTest.NEIGHBOUR.entries())).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!vaas.dormant("slow") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(vaas.dormant("slow")).isTrue();
+            java.util.List<Object> loads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread first = Thread.ofPlatform().start(() -> loads.add(vaas.rpc("slow.loads")));
+            Thread second = Thread.ofPlatform().start(() -> loads.add(vaas.rpc("slow.loads")));
+            Thread.sleep(200);
+            // While the app loads again, the container's lock is free: other apps answer and deploys go on.
+            long start = System.nanoTime();
+            assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+            vaas.deploy(AppSpec.of("worker", WORKER.writeJar(dir.resolve("worker.jar"))));
+            assertThat(vaas.rpc("worker.loads")).isEqualTo(1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000);
+            assertThat(first.isAlive() || second.isAlive()).as("the slow app was still loading").isTrue();
+            first.join();
+            second.join();
+            // Both calls met the one load.
+            assertThat(loads).containsExactly(1, 1);
+        }
+    }
+
     Vaas deploy(Path dir, String config) {
         return Vaas.builder().deploy(AppSpec.of(WORKER.writeJar(dir.resolve("worker.jar"))).config(config)).build();
     }
