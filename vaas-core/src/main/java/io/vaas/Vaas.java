@@ -620,8 +620,11 @@ public final class Vaas implements AutoCloseable {
             chain.add(0, c.app() + "." + c.route());
             cycle |= c.app().equals(app);
         }
-        if (chain.isEmpty()) {
-            // Outside any call: on a thread the caller started (VirtualRpc checked that), so the chain starts there.
+        boolean fromOwnThread = chain.isEmpty();
+        if (fromOwnThread) {
+            // Outside any call: on a thread the caller started (VirtualRpc checked that), so the chain starts there,
+            // and the calls it leads to keep it as their outermost: a call back into the caller is a cycle at any
+            // depth (the origin has no deadline or budget of its own; each callee has its timeoutMs).
             chain.add(caller + " (thread '" + Thread.currentThread().getName() + "')");
             cycle = caller.equals(app);
         }
@@ -635,6 +638,8 @@ public final class Vaas implements AutoCloseable {
                     + "of calls between apps stop at " + MAX_CALL_DEPTH + ": " + String.join(" -> ", chain));
         }
         AppInstance from = instance(caller);
+        io.vaas.guard.RunningCall origin = fromOwnThread ? io.vaas.guard.RunningCall.begin(from.context().killSwitch(),
+                "(thread '" + Thread.currentThread().getName() + "')", 0, 0, 0, null, null) : null;
         try {
             Object result = call(pinnedApp, route, from.toPlain(argument));
             return resultType == null ? result : from.fromPlain(result, resultType);
@@ -643,6 +648,10 @@ public final class Vaas implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new io.vaas.api.VaasException(400, "bad_value", "app '" + caller + "' called " + target + ": "
                     + e.getMessage());
+        } finally {
+            if (origin != null) {
+                origin.end();
+            }
         }
     }
 
