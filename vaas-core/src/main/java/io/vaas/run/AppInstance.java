@@ -415,9 +415,7 @@ public final class AppInstance {
             if (call.cancelled() != null) {
                 throw cancelled(route, call);
             }
-            throw new VaasCallException(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '"
-                    + route.name() + "': " + e.getMessage(), io.vaas.GuestFailure.copyOf(
-                    e.getCause() == null ? e : e.getCause()));
+            throw Failures.badResponse(name(), route.name(), e);
         }
     }
 
@@ -620,9 +618,8 @@ public final class AppInstance {
         } catch (Throwable e) {
             // Binding and converting run the app's setters and getters on this thread: theirs is the failure.
             return settings.errorResponse(call.cancelled() != null ? cancelled(route, call)
-                    : context.exited() ? exitFailure(route) : Failures.of(name(), route.name(),
-                    500, "bad_response", "app '" + name() + "' route '" + route.name() + "': "
-                    + io.vaas.GuestFailure.copyOf(e)), false);
+                    : context.exited() ? exitFailure(route) : Failures.badResponse(name(), route.name(), e),
+                    config.showErrorStack());
         }
     }
 
@@ -703,8 +700,7 @@ public final class AppInstance {
             if (call.cancelled() != null) {
                 throw cancelled(route, call);
             }
-            throw Failures.of(name(), route.name(), 500, "bad_response", "app '" + name() + "' route '" + route.name()
-                    + "': " + io.vaas.GuestFailure.copyOf(e));
+            throw Failures.badResponse(name(), route.name(), e);
         }
     }
 

@@ -31,6 +31,22 @@ public final class Failures {
                 "app '" + app + "' route '" + route + "' failed: " + copy, copy);
     }
 
+    /**
+     * The app's own code failed while the container bound its argument or converted its result (setters, getters,
+     * {@code toString}, a stream it returned): 500 {@code bad_response}, keeping a copy of what it threw as the cause,
+     * for every protocol alike (so {@code showErrorStack} shows it for HTTP as for RPC).
+     */
+    public static VaasCallException badResponse(String app, String route, Throwable thrown) {
+        Throwable t = thrown;
+        while ((t instanceof InvocationTargetException || t instanceof java.io.UncheckedIOException
+                || t.getClass().getName().startsWith("com.fasterxml.jackson.")) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        GuestFailure copy = GuestFailure.copyOf(t);
+        return new VaasCallException(app, route, 500, "bad_response", "app '" + app + "' route '" + route + "': "
+                + (thrown == t ? copy.getMessage() : thrown.getMessage()), copy);
+    }
+
     /** A failure of the call itself, before or after guest code ran. */
     public static VaasCallException of(String app, String route, int status, String code, String message) {
         return new VaasCallException(app, route, status, code, message, null);
