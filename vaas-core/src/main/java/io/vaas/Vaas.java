@@ -577,18 +577,25 @@ public final class Vaas implements AutoCloseable {
     }
 
     /** Calls RPC route {@code route} of app {@code app}. */
-    Object call(String app, String route, Object argument) {
-        String pinned = null;
-        int at = app.indexOf('@');
-        if (at > 0) {
-            pinned = app.substring(at + 1);
-            app = app.substring(0, at);
-        }
+    Object call(String target, String route, Object argument) {
+        int at = target.indexOf('@');
+        String app = at > 0 ? target.substring(0, at) : target;
+        String pinned = at > 0 ? target.substring(at + 1) : null;
+        return entered(app, () -> choose(app, pinned), instance -> instance.rpc(route, argument));
+    }
+
+    /**
+     * Runs {@code call} on the instance {@code choose} picks once it has entered it: an instance retired in between
+     * (undeployed, redeployed, unloaded while idle) refuses, and the registry already holds its successor, so the
+     * choice is made again. The one admission loop of every protocol.
+     */
+    private <T> T entered(String app, java.util.function.Supplier<AppInstance> choose,
+                          java.util.function.Function<AppInstance, T> call) {
         for (int attempt = 0; ; attempt++) {
-            AppInstance instance = choose(app, pinned);
+            AppInstance instance = choose.get();
             if (instance.tryEnter()) {
                 try {
-                    return instance.rpc(route, argument);
+                    return call.apply(instance);
                 } finally {
                     instance.exit();
                 }
@@ -691,21 +698,11 @@ public final class Vaas implements AutoCloseable {
      */
     public HttpResponse http(String app, HttpRequest request, HttpChunks chunks) {
         Objects.requireNonNull(request, "request");
-        for (int attempt = 0; ; attempt++) {
-            AppInstance instance;
-            try {
-                instance = choose(app, pinnedVersion(request), request);
-            } catch (VaasCallException e) {
-                return settings.errorResponse(e, false);
-            }
-            if (instance.tryEnter()) {
-                try {
-                    return instance.http(request, chunks);
-                } finally {
-                    instance.exit();
-                }
-            }
-            raceLostTooOften(app, attempt);
+        try {
+            return entered(app, () -> choose(app, pinnedVersion(request), request),
+                    instance -> instance.http(request, chunks));
+        } catch (VaasCallException e) {
+            return settings.errorResponse(e, false);
         }
     }
 

@@ -394,9 +394,19 @@ public final class AppInstance {
             throw Failures.of(name(), routeName, 404, "no_such_route", "app '" + name() + "' has no RPC route '"
                     + routeName + "'; its RPC routes are " + routes.rpcNames());
         }
+        return admitted(route, call -> rpcHere(route, argument, call));
+    }
+
+    /**
+     * Runs one call of {@code route} once the app's concurrency gate admits it: the one way every protocol's call
+     * goes from here (the gate, then a worker or this thread, see {@link #run}).
+     *
+     * @throws VaasCallException 503 {@code overloaded} or 504 when the gate does not admit it, or the call's failure
+     */
+    private <T> T admitted(Route route, java.util.function.Function<RunningCall, T> body) {
         gate.enter(route.name(), config.timeoutMs());
         try {
-            return run(route, call -> rpcHere(route, argument, call));
+            return run(route, body);
         } finally {
             gate.exit();
         }
@@ -596,15 +606,11 @@ public final class AppInstance {
                     + routes.httpNames()), false);
         }
         try {
-            gate.enter(route.name(), config.timeoutMs());
+            return admitted(route, call -> httpHere(route, params.isEmpty() ? request : request.withParams(params),
+                    chunks, call));
         } catch (VaasCallException refused) {
+            // Not admitted, or no worker to run it: HTTP callers get every failure as a response.
             return settings.errorResponse(refused, false);
-        }
-        try {
-            return run(route, call -> httpHere(route, params.isEmpty() ? request : request.withParams(params), chunks,
-                    call));
-        } finally {
-            gate.exit();
         }
     }
 
@@ -665,12 +671,7 @@ public final class AppInstance {
      * @throws VaasCallException when the call fails
      */
     Object webSocketCall(Route route, io.vaas.api.WebSocketMessage message) {
-        gate.enter(route.name(), config.timeoutMs());
-        try {
-            return run(route, call -> webSocketHere(route, message, call));
-        } finally {
-            gate.exit();
-        }
+        return admitted(route, call -> webSocketHere(route, message, call));
     }
 
     private Object webSocketHere(Route route, io.vaas.api.WebSocketMessage message, RunningCall call) {
