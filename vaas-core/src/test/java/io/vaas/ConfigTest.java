@@ -66,6 +66,17 @@ class ConfigTest {
     }
 
     @Test
+    void aMistypedKeyGetsTheKeyItMostLikelyMeant() {
+        assertThatThrownBy(() -> read("""
+                {"name": "hello", "timeOutMS": 100, "limits": {"maxThread": 4}, "zzzzzzzz": 1}
+                """))
+                .isInstanceOf(AppLoadException.class)
+                .hasMessageContaining("'timeOutMS' (line 1, column 19), did you mean 'timeoutMs'?")
+                .hasMessageContaining("'limits.maxThread' (line 1, column 48), did you mean 'maxThreads'?")
+                .hasMessageNotContaining("'zzzzzzzz' (line 1, column 64), did you mean");
+    }
+
+    @Test
     void malformedJsonSaysLineAndColumn() {
         assertThatThrownBy(() -> read("{\n  \"name\": \"hello\",\n  \"workers\" 4\n}"))
                 .isInstanceOf(AppLoadException.class)

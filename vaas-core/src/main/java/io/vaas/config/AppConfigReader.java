@@ -125,6 +125,12 @@ public final class AppConfigReader {
      * The unknown keys with line and column, in file order. Jackson buffers record properties, so positions are
      * read in a second, streaming pass, paid only when there is something to report.
      */
+    private static final List<String> KNOWN_KEYS = List.of("name", "version", "entry", "env", "properties", "workers",
+            "queue", "timeoutMs", "idleUnloadMs", "permissions", "limits", "hosts", "showErrorStack", "workerThreads",
+            "prewarm");
+    private static final List<String> KNOWN_LIMITS = List.of("cpuMsPerCall", "allocMbPerCall", "maxThreads",
+            "maxArrayMb", "maxWebSockets", "maxDirectMb", "maxOutputLinesPerSec", "maxOutputKbPerSec");
+
     private static String positioned(byte[] json, List<String> keys) {
         Map<String, JsonLocation> positions = new java.util.HashMap<>();
         try (JsonParser p = READER.createParser(json)) {
@@ -158,7 +164,10 @@ public final class AppConfigReader {
                 }))
                 .map(k -> {
                     JsonLocation l = positions.get(k);
-                    return "'" + k + "'" + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")");
+                    String near = Suggestions.closest(k.substring(k.lastIndexOf('.') + 1),
+                            k.contains(".") ? KNOWN_LIMITS : KNOWN_KEYS);
+                    return "'" + k + "'" + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")")
+                            + (near == null ? "" : ", did you mean '" + near + "'?");
                 })
                 .collect(Collectors.joining(", "));
     }

@@ -34,7 +34,9 @@ public final class RouteScanner {
 
     private static final byte[] ANNOTATION = ("L" + VaasServer.class.getName().replace('.', '/') + ";")
             .getBytes(StandardCharsets.UTF_8);
-    private static final Pattern HTTP_METHOD = Pattern.compile("\\*|[A-Z]+");
+    /** The HTTP methods a route may name (RFC 9110 and PATCH), or {@code *} for any. */
+    private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("*", "GET", "HEAD", "POST", "PUT",
+            "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final MethodType INVOKER = MethodType.methodType(Object.class, Object.class);
 
     private final String app;
@@ -219,9 +221,11 @@ public final class RouteScanner {
             }
         } else {
             httpMethod = ann.method().trim().toUpperCase(Locale.ROOT);
-            if (!HTTP_METHOD.matcher(httpMethod).matches()) {
+            if (!HTTP_METHODS.contains(httpMethod)) {
+                String near = io.vaas.config.Suggestions.closest(httpMethod, HTTP_METHODS);
                 throw new AppLoadException(app, own.location(), "route " + where + " has method '" + ann.method()
-                        + "'; use an HTTP method such as GET or POST, or \"*\" for any");
+                        + "', which is no HTTP method" + (near == null ? "" : " (did you mean " + near + "?)")
+                        + "; use one of GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT, or \"*\" for any");
             }
             String path = ann.route().isEmpty() ? "/" + m.getName() : ann.route();
             pattern = pathPattern(path, where);
