@@ -46,6 +46,8 @@ class NetAllowlistTest {
                         return "ok: " + s.run();
                     } catch (SecurityException e) {
                         return "denied: " + e.getMessage();
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        return e.getCause() instanceof SecurityException d ? "denied: " + d.getMessage() : "failed: " + e.getCause();
                     } catch (Throwable t) {
                         return "failed: " + t + (t.getCause() != null ? " / " + t.getCause() : "");
                     }
@@ -59,6 +61,22 @@ class NetAllowlistTest {
                             try (Socket s = new Socket()) { s.connect(new InetSocketAddress("127.0.0.1", port), 2000); yield s.isConnected(); }
                         }
                         case "channel" -> { try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) { yield c.isConnected(); } }
+                        case "boundConnect" -> {
+                            // A handle bound to the socket: the same check as the direct call.
+                            try (Socket s = new Socket()) {
+                                java.lang.invoke.MethodHandles.lookup().bind(s, "connect", java.lang.invoke.MethodType
+                                        .methodType(void.class, java.net.SocketAddress.class))
+                                        .invoke((java.net.SocketAddress) new InetSocketAddress("127.0.0.1", port));
+                                yield s.isConnected();
+                            }
+                        }
+                        case "reflectiveConnect" -> {
+                            try (Socket s = new Socket()) {
+                                Socket.class.getMethod("connect", java.net.SocketAddress.class)
+                                        .invoke(s, new InetSocketAddress("127.0.0.1", port));
+                                yield s.isConnected();
+                            }
+                        }
                         case "factory" -> { try (Socket s = javax.net.SocketFactory.getDefault().createSocket("127.0.0.1", port)) { yield s.isConnected(); } }
                         case "http" -> {
                             HttpClient c = HttpClient.newHttpClient();
@@ -157,7 +175,8 @@ class NetAllowlistTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"socket", "socketConnect", "channel", "factory", "http", "url"})
+    @ValueSource(strings = {"socket", "socketConnect", "channel", "factory", "http", "url", "boundConnect",
+            "reflectiveConnect"})
     void connectionsGoOnlyWhereTheAllowlistSays(String how, @TempDir Path dir) {
         try (Vaas vaas = deploy(dir, "net:connect=127.0.0.1:" + allowedPort() + ",*.example.com:443")) {
             String ok = (String) vaas.rpc("client.connect", how + " " + allowedPort());
