@@ -36,6 +36,20 @@ public final class PathPattern {
         this.rest = rest;
     }
 
+    /** The names this pattern captures, in path order (the wildcard's last). */
+    public List<String> variables() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String n : names) {
+            if (n != null) {
+                out.add(n);
+            }
+        }
+        if (rest != null) {
+            out.add(rest);
+        }
+        return out;
+    }
+
     /**
      * Compiles a pattern.
      *

@@ -24,7 +24,12 @@ public final class Route {
         /** A WebSocket route's {@code String}: each text message as it is. */
         TEXT,
         /** A WebSocket route's {@code byte[]}: each binary message. */
-        BYTES
+        BYTES,
+        /**
+         * An HTTP route's one simple value (a string, a number, a boolean), bound by name from a path variable or
+         * else a query parameter ({@link #parameterName()}).
+         */
+        PARAMETER
     }
 
     private final ServerType type;
@@ -34,12 +39,20 @@ public final class Route {
     private final String target;
     private final Input input;
     private final Type inputType;
+    /** For {@link Input#PARAMETER}: the path variable or query parameter the value comes from. */
+    private final String parameterName;
     /** Made on the first call: most of an app's routes are not called right after a deploy. */
     private volatile MethodHandle invoker;
     private final java.util.function.Supplier<MethodHandle> link;
 
     Route(ServerType type, String name, String httpMethod, PathPattern pattern, Method method, Input input,
           java.util.function.Supplier<MethodHandle> link) {
+        this(type, name, httpMethod, pattern, method, input, null, link);
+    }
+
+    Route(ServerType type, String name, String httpMethod, PathPattern pattern, Method method, Input input,
+          String parameterName, java.util.function.Supplier<MethodHandle> link) {
+        this.parameterName = parameterName;
         this.type = type;
         this.name = name;
         this.httpMethod = httpMethod;
@@ -81,6 +94,11 @@ public final class Route {
     /** What the guest method takes. */
     public Input input() {
         return input;
+    }
+
+    /** For {@link Input#PARAMETER}, the name of the path variable or query parameter bound; else null. */
+    public String parameterName() {
+        return parameterName;
     }
 
     /** The generic type of the guest method's parameter, or null when it has none. */

@@ -231,9 +231,16 @@ public final class RouteScanner {
             pattern = pathPattern(path, where);
             name = httpMethod + " " + path;
         }
+        String parameterName = null;
+        if (type == ServerType.HTTP && input == Route.Input.JSON && SIMPLE.contains(param)) {
+            parameterName = simpleParameter(m, pattern, httpMethod, where);
+            if (parameterName != null) {
+                input = Route.Input.PARAMETER;
+            }
+        }
         Object target = Modifier.isStatic(m.getModifiers()) ? null
                 : instances.computeIfAbsent(c, k -> construction.run(k, () -> instantiate(k)));
-        return new Route(type, name, httpMethod, pattern, m, input, () -> invoker(m, target, where));
+        return new Route(type, name, httpMethod, pattern, m, input, parameterName, () -> invoker(m, target, where));
     }
 
     /** The path pattern of an HTTP or WebSocket route; a bad one fails the deploy naming the route. */
@@ -243,6 +250,40 @@ public final class RouteScanner {
         } catch (IllegalArgumentException e) {
             throw new AppLoadException(app, own.location(), "route " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Types one path variable or query parameter binds to. */
+    private static final java.util.Set<Class<?>> SIMPLE = java.util.Set.of(String.class, int.class, Integer.class,
+            long.class, Long.class, double.class, Double.class, boolean.class, Boolean.class, short.class, Short.class,
+            float.class, Float.class, java.math.BigDecimal.class, java.math.BigInteger.class);
+    /** Methods whose requests carry no body to bind. */
+    private static final java.util.Set<String> BODILESS = java.util.Set.of("GET", "HEAD", "DELETE", "OPTIONS");
+
+    /**
+     * The path variable or query parameter an HTTP route's one simple parameter binds to by name: a path variable
+     * of its name, else (for methods whose requests carry no body) the query parameter of its name; when the class
+     * was compiled without parameter names ({@code javac -parameters}), the route's only path variable. Null when the
+     * value is the request body. A bodiless route whose parameter cannot be named is refused, saying how to fix it.
+     */
+    private String simpleParameter(Method m, PathPattern pattern, String httpMethod, String where) {
+        java.lang.reflect.Parameter p = m.getParameters()[0];
+        List<String> variables = pattern.variables();
+        if (p.isNamePresent()) {
+            if (variables.contains(p.getName()) || BODILESS.contains(httpMethod)) {
+                return p.getName();
+            }
+            return null;
+        }
+        if (variables.size() == 1) {
+            return variables.get(0);
+        }
+        if (BODILESS.contains(httpMethod)) {
+            throw new AppLoadException(app, own.location(), "route " + where + " takes one " + p.getType().getSimpleName()
+                    + " on " + httpMethod + ", whose requests have no body, and its parameter's name is not in the class"
+                    + " file: compile with javac -parameters to bind it by name from the path or the query, or take "
+                    + "HttpParams and read p.req().params() / p.req().queryParam(...)");
+        }
+        return null;
     }
 
     private Object instantiate(Class<?> c) {

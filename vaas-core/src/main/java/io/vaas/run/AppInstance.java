@@ -742,8 +742,32 @@ public final class AppInstance {
                 }
                 yield readJson(route, request.body());
             }
+            case PARAMETER -> bindParameter(route, request);
             case WEBSOCKET_MESSAGE, TEXT, BYTES -> throw new IllegalStateException(route + " is not an HTTP route");
         };
+    }
+
+    /** A route's one simple value: its path variable, else its query parameter, converted to the parameter's type. */
+    private Object bindParameter(Route route, HttpRequest request) {
+        String name = route.parameterName();
+        String text = request.params().get(name);
+        if (text == null) {
+            text = request.queryParam(name);
+        }
+        Class<?> type = (Class<?>) route.inputType();
+        if (text == null) {
+            if (!type.isPrimitive()) {
+                return null;
+            }
+            throw Failures.of(name(), route.name(), 400, "missing_parameter", "app '" + name() + "' route '"
+                    + route.name() + "' needs '" + name + "' (" + type.getSimpleName() + ") in its path or query");
+        }
+        try {
+            return codec.convert(text, type);
+        } catch (IllegalArgumentException e) {
+            throw Failures.of(name(), route.name(), 400, "bad_parameter", "app '" + name() + "' route '"
+                    + route.name() + "': '" + name + "' is '" + text + "', which is no " + type.getSimpleName());
+        }
     }
 
     private HttpResponse toResponse(Object result, io.vaas.HttpChunks chunks) {

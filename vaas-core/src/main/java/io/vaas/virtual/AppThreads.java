@@ -55,6 +55,16 @@ public final class AppThreads {
         if (t.getState() != Thread.State.NEW || threads.contains(t)) {
             return;
         }
+        // Counted and added as one step: threads made at once (a fork-join pool adds workers from several of its
+        // own) must not each see room for one more.
+        synchronized (adopting) {
+            admit(t);
+        }
+    }
+
+    private final Object adopting = new Object();
+
+    private void admit(Thread t) {
         int max = maxThreads;
         if (max > 0) {
             int alive = aliveCount();
@@ -97,7 +107,8 @@ public final class AppThreads {
         int n = 0;
         synchronized (threads) {
             for (Thread t : threads) {
-                if (t.isAlive()) {
+                // A thread adopted but not started yet counts: it is about to be alive.
+                if (t.isAlive() || t.getState() == Thread.State.NEW) {
                     n++;
                 }
             }
