@@ -93,8 +93,7 @@ class DeserializationTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(READER.writeJar(dir.resolve("reader.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = READER.deployWithNeighbour(dir, "reader.jar");
     }
 
     @AfterAll

@@ -142,8 +142,7 @@ class EscapeSuiteTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(ESCAPER.writeJar(dir.resolve("escaper.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = ESCAPER.deployWithNeighbour(dir, "escaper.jar");
     }
 
     @AfterAll

@@ -50,6 +50,15 @@ final class GuestApp {
         return app;
     }
 
+    /**
+     * A container running this app (written to {@code dir/jarName}) beside the neighbour app that adversarial tests
+     * call after each attempt, to show the attempt harmed nobody else.
+     */
+    Vaas deployWithNeighbour(Path dir, String jarName) {
+        return Vaas.builder().deploy(AppSpec.of(writeJar(dir.resolve(jarName))),
+                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+    }
+
     /** An app whose vaas.json only names it. */
     static GuestApp named(String name) {
         return withDescriptor("{\"name\": \"" + name + "\"}");

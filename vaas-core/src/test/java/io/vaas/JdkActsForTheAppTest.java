@@ -111,8 +111,7 @@ class JdkActsForTheAppTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(ACTOR.writeJar(dir.resolve("acts.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = ACTOR.deployWithNeighbour(dir, "acts.jar");
     }
 
     @AfterAll

@@ -130,8 +130,7 @@ class JdkAllocationLimitsTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(HOG.writeJar(dir.resolve("hog.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = HOG.deployWithNeighbour(dir, "hog.jar");
     }
 
     @AfterAll

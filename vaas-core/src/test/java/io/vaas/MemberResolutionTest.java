@@ -67,8 +67,7 @@ class MemberResolutionTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(RESOLVER.writeJar(dir.resolve("resolver.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = RESOLVER.deployWithNeighbour(dir, "resolver.jar");
     }
 
     @AfterAll

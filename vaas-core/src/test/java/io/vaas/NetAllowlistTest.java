@@ -170,8 +170,7 @@ class NetAllowlistTest {
     Vaas deploy(Path dir, String permission) {
         GuestApp client = GuestApp.withDescriptor("{\"name\": \"client\", \"permissions\": [\"" + permission + "\"]}")
                 .source("n.Client", CLIENT_CODE).resource("data.txt", "own resource");
-        return Vaas.builder().deploy(AppSpec.of(client.writeJar(dir.resolve("client.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        return client.deployWithNeighbour(dir, "client.jar");
     }
 
     @ParameterizedTest(name = "{0}")

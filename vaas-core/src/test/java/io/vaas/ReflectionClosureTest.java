@@ -242,8 +242,7 @@ class ReflectionClosureTest {
     @BeforeAll
     static void deploy(@TempDir Path dir) {
         jvmZone = TimeZone.getDefault();
-        vaas = Vaas.builder().deploy(AppSpec.of(REACHER.writeJar(dir.resolve("reacher.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = REACHER.deployWithNeighbour(dir, "reacher.jar");
     }
 
     @AfterAll

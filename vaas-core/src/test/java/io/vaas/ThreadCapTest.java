@@ -91,8 +91,7 @@ class ThreadCapTest {
 
     @BeforeEach
     void deploy() {
-        vaas = Vaas.builder().deploy(AppSpec.of(SPAWNER.writeJar(dir.resolve("spawner.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = SPAWNER.deployWithNeighbour(dir, "spawner.jar");
     }
 
     @AfterEach

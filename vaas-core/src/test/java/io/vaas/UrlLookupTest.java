@@ -66,8 +66,7 @@ class UrlLookupTest {
 
     @BeforeAll
     static void deploy(@TempDir Path dir) {
-        vaas = Vaas.builder().deploy(AppSpec.of(URLS.writeJar(dir.resolve("urls.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+        vaas = URLS.deployWithNeighbour(dir, "urls.jar");
     }
 
     @AfterAll
