@@ -312,13 +312,20 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         return vaas.errorResponse(new VaasCallException(null, null, status, code, message, null));
     }
 
+    /** Where headers an app may not send are reported as they are dropped. */
+    private static final org.slf4j.Logger DROPPED = org.slf4j.LoggerFactory.getLogger(GuestHeaders.class);
+
     private static void send(Response response, Callback callback, HttpResponse r) {
         response.setStatus(r.status());
-        r.headers().forEach((name, values) -> {
-            if (!name.toLowerCase(Locale.ROOT).equals("content-length")) {
-                values.forEach(v -> response.getHeaders().add(name, v));
+        r.headers().forEach((name, values) -> values.forEach(v -> {
+            String refusal = GuestHeaders.refusal(name, v);
+            if (refusal == null) {
+                response.getHeaders().add(name, v);
+            } else {
+                DROPPED.warn("a response of {} carried header '{}', which {}: dropped", response.getRequest().getHttpURI()
+                        .getPath(), name, refusal);
             }
-        });
+        }));
         if (r.contentType() != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, r.contentType());
         }
