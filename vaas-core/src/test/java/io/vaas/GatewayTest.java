@@ -80,7 +80,8 @@ class GatewayTest {
     void badRequestsGetErrorsThatNameWhatWasAsked() throws Exception {
         HttpResponse<String> noApp = send(HttpRequest.newBuilder(at("/nope/x")));
         assertThat(noApp.statusCode()).isEqualTo(404);
-        assertThat(noApp.body()).contains("no_such_app").contains("/nope/x").contains("calc").contains("neighbour");
+        assertThat(noApp.body()).contains("no_such_app").contains("/nope/x").doesNotContain("calc")
+                .doesNotContain("neighbour");
 
         HttpResponse<String> noRoute = send(HttpRequest.newBuilder(at("/calc/missing")));
         assertThat(noRoute.statusCode()).isEqualTo(404);
@@ -108,11 +109,13 @@ class GatewayTest {
                     @VaasServer(method = "GET", route = "/x") public String x() { return "x"; }
                 }
                 """);
+        Path brokenDir = java.nio.file.Files.createTempDirectory("broken");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> vaas.deploy(AppSpec.of(broken.writeJar(
-                java.nio.file.Files.createTempDirectory("broken").resolve("broken.jar"))))).isInstanceOf(AppLoadException.class);
+                brokenDir.resolve("broken.jar"))))).isInstanceOf(AppLoadException.class);
         HttpResponse<String> notLoaded = send(HttpRequest.newBuilder(at("/broken/x")));
         assertThat(notLoaded.statusCode()).isEqualTo(503);
-        assertThat(notLoaded.body()).contains("app 'broken' could not be loaded").contains("no database");
+        assertThat(notLoaded.body()).contains("app 'broken' could not be loaded").contains("no database")
+                .doesNotContain(brokenDir.toString()).doesNotContain("broken.jar");
 
         // The neighbour is fine.
         assertThat(send(HttpRequest.newBuilder(at("/calc/text"))).body()).isEqualTo("plain");
@@ -128,6 +131,15 @@ class GatewayTest {
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("plain");
+        }
+    }
+
+    @Test
+    void theAppListInA404IsTheHostsChoice() throws Exception {
+        try (Gateway listing = Gateway.start(new VaasHandler(vaas).listAppsWhenNotFound(true), "127.0.0.1", 0)) {
+            HttpResponse<String> noApp = send(HttpRequest.newBuilder(URI.create(listing.url() + "/nope/x")));
+            assertThat(noApp.statusCode()).isEqualTo(404);
+            assertThat(noApp.body()).contains("deployed apps").contains("calc").contains("neighbour");
         }
     }
 }

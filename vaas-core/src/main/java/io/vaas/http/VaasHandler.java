@@ -67,6 +67,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private volatile RequestRouter router = this::byHostOrPrefix;
     private volatile java.time.Duration webSocketIdleTimeout = java.time.Duration.ofMinutes(5);
+    private volatile boolean listAppsWhenNotFound;
     private volatile JettyWebSockets webSockets;
 
     public VaasHandler(Vaas vaas) {
@@ -100,6 +101,16 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             webSockets = new JettyWebSockets(getServer(), webSocketIdleTimeout, maxBodyBytes);
         }
         super.doStart();
+    }
+
+    /**
+     * Whether a 404 for a request no app serves lists the deployed apps (default: no). The gateway serves many
+     * tenants on one address, and some are meant to be reached only by a host name of their own; the list tells any
+     * client who else lives here. Turn it on for development, where the list is the quickest way to a typo.
+     */
+    public VaasHandler listAppsWhenNotFound(boolean list) {
+        this.listAppsWhenNotFound = list;
+        return this;
     }
 
     /**
@@ -247,10 +258,35 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         var failed = prefix.isEmpty() ? Optional.<io.vaas.AppLoadException>empty() : vaas.loadFailure(prefix);
         if (failed.isPresent()) {
             return vaas.errorResponse(new VaasCallException(prefix, null, 503, "app_not_loaded", "app '" + prefix
-                    + "' could not be loaded: " + failed.get().getMessage(), null));
+                    + "' could not be loaded: " + withoutLocation(failed.get()) + " (the host's log has the details)",
+                    null));
         }
-        return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'; deployed "
-                + "apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")");
+        return error(404, "no_such_app", "no app for host '" + host + "' or path '" + path + "'" + (listAppsWhenNotFound
+                ? "; deployed apps: " + vaas.apps() + " (reach one at /<app>/… or by a host in its \"hosts\")"
+                : " (reach an app at /<app>/… or by a host in its \"hosts\")"));
+    }
+
+    /** Why an app failed to load, without where the host keeps it: a client of the gateway has no use for host paths. */
+    private static String withoutLocation(io.vaas.AppLoadException failure) {
+        String reason = failure.reason() == null ? "" : failure.reason();
+        String location = failure.location();
+        if (location != null && !location.isEmpty()) {
+            reason = reason.replace(location, "<the app's location>");
+            String folder = folderOf(location);
+            if (folder != null && folder.length() > 1) {
+                reason = reason.replace(folder, "<the app's folder>");
+            }
+        }
+        return reason;
+    }
+
+    private static String folderOf(String location) {
+        try {
+            java.nio.file.Path parent = java.nio.file.Path.of(location).toAbsolutePath().getParent();
+            return parent == null ? null : parent.toString();
+        } catch (RuntimeException notAPath) {
+            return null;
+        }
     }
 
     /** The request as the app sees it: its own path, the headers, host and remote address; no body yet. */
