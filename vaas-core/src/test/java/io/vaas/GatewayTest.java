@@ -142,4 +142,24 @@ class GatewayTest {
             assertThat(noApp.body()).contains("deployed apps").contains("calc").contains("neighbour");
         }
     }
+
+    @Test
+    void routeLiteralsMatchHoweverTheClientEncodesThem(@TempDir Path dir) throws Exception {
+        GuestApp menu = GuestApp.named("menu").source("m.M", """
+                package m;
+                import io.vaas.api.*;
+                public class M {
+                    @VaasServer(method = "GET", route = "/café/{item}") public String item(HttpRequest r) {
+                        return "served " + r.params().get("item");
+                    }
+                }
+                """);
+        vaas.deploy(AppSpec.of(menu.writeJar(dir.resolve("menu.jar"))));
+        for (String path : new String[] {"/menu/caf%C3%A9/th%C3%A9", "/menu/cafe%CC%81/th%C3%A9"}) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(at(path)));
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("served thé");
+        }
+        assertThat(send(HttpRequest.newBuilder(at("/menu/cafe/the"))).statusCode()).isEqualTo(404);
+    }
 }

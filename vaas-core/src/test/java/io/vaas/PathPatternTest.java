@@ -23,6 +23,21 @@ class PathPatternTest {
     }
 
     @Test
+    void literalsAreComparedOnTheDecodedNormalizedPath() {
+        PathPattern cafe = PathPattern.compile("/menu/café/{item}");
+        assertThat(cafe.match("/menu/caf%C3%A9/tea")).isEqualTo(Map.of("item", "tea"));
+        assertThat(cafe.match("/menu/café/tea")).isEqualTo(Map.of("item", "tea"));
+        assertThat(cafe.match("/menu/cafe%CC%81/tea")).isEqualTo(Map.of("item", "tea")); // e + combining acute
+        assertThat(cafe.match("/menu/caf%c3%a9/tea")).isEqualTo(Map.of("item", "tea"));
+        assertThat(cafe.match("/menu/cafe/tea")).isNull();
+        assertThat(PathPattern.compile("/caf%C3%A9").match("/café")).isEqualTo(Map.of());
+        assertThat(PathPattern.compile("/a b").match("/a%20b")).isEqualTo(Map.of());
+        // A decoded slash stays inside its segment: it never makes two segments out of one.
+        assertThat(PathPattern.compile("/a/b").match("/a%2Fb")).isNull();
+        assertThat(PathPattern.compile("/menu/café").sameShapeAs(PathPattern.compile("/menu/caf%C3%A9"))).isTrue();
+    }
+
+    @Test
     void aTrailingWildcardTakesTheRestOfThePath() {
         PathPattern files = PathPattern.compile("/files/{path*}");
         assertThat(files.match("/files/a/b%20c.txt")).isEqualTo(Map.of("path", "a/b c.txt"));

@@ -2,6 +2,7 @@ package io.vaas.route;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code /users/{id}/orders} matches {@code /users/7/orders} with {@code id = "7"}. A last segment {@code {name*}}
  * (or a bare {@code *}, captured as {@code "*"}) captures the rest of the path, zero or more segments:
  * {@code /files/{path*}} matches {@code /files/a/b.txt} with {@code path = "a/b.txt"}, and {@code /files} with
- * {@code path = ""}. A trailing slash is ignored.
+ * {@code path = ""}. A trailing slash is ignored. Literal segments are compared on the decoded, NFC-normalized path,
+ * so a route {@code /café} answers however a client encodes it.
  */
 public final class PathPattern {
 
@@ -102,7 +104,7 @@ public final class PathPattern {
                 throw new IllegalArgumentException("route '" + pattern + "': segment '" + s
                         + "' mixes text and a parameter; a parameter takes a whole segment");
             } else {
-                literals[i] = s;
+                literals[i] = canonical(s);
             }
         }
         return new PathPattern(pattern, literals, names, rest);
@@ -118,7 +120,7 @@ public final class PathPattern {
         for (int i = 0; i < literals.length; i++) {
             String s = segments.get(i);
             if (literals[i] != null) {
-                if (!literals[i].equals(s)) {
+                if (!literals[i].equals(s) && !literals[i].equals(canonical(s))) {
                     return null;
                 }
             } else {
@@ -197,6 +199,20 @@ public final class PathPattern {
             start = slash + 1;
         }
         return out;
+    }
+
+    /**
+     * A segment as literals are compared: percent-decoded, and in Unicode NFC when it is not plain ASCII, so that
+     * {@code /café}, {@code /caf%C3%A9} and {@code /cafe%CC%81} (e and a combining accent) are one path.
+     */
+    static String canonical(String segment) {
+        String decoded = decode(segment);
+        for (int i = 0; i < decoded.length(); i++) {
+            if (decoded.charAt(i) >= 0x80) {
+                return Normalizer.normalize(decoded, Normalizer.Form.NFC);
+            }
+        }
+        return decoded;
     }
 
     /** Percent-decoding of one path segment ({@code +} stays a plus); malformed escapes are kept as they are. */
