@@ -54,6 +54,8 @@ public final class Vaas implements AutoCloseable {
 
     private final HostSettings settings;
     private final VersionSelector versionSelector;
+    /** What a request must carry in {@code X-Vaas-Pin-Secret} to reach a version at weight 0; null: none may. */
+    private final byte[] pinSecret;
     /** How often apps are checked for idle unload. */
     private static final long IDLE_CHECK_MS = 100;
     private volatile java.util.concurrent.ScheduledExecutorService idleChecker;
@@ -73,9 +75,11 @@ public final class Vaas implements AutoCloseable {
     /** Stops the app that allocated most when the old generation stays full; null when the host turned it off. */
     private final io.vaas.guard.HeapGovernor heapGovernor;
 
-    private Vaas(HostSettings settings, VersionSelector versionSelector, double heapGovernorThreshold) {
+    private Vaas(HostSettings settings, VersionSelector versionSelector, double heapGovernorThreshold,
+            byte[] pinSecret) {
         this.settings = settings;
         this.versionSelector = versionSelector;
+        this.pinSecret = pinSecret;
         settings.router().bind(this::callFromApp);
         this.heapGovernor = heapGovernorThreshold > 0 ? new io.vaas.guard.HeapGovernor(heapGovernorThreshold,
                 settings.watchdog(), new GovernedApps()) : null;
@@ -189,7 +193,8 @@ public final class Vaas implements AutoCloseable {
      * the other versions' weights; the first version deployed of an app has weight 100 unless {@link #weights}
      * says otherwise). A version already deployed under the same version string is replaced (its calls in flight
      * finish). Callers may pin a version: RPC as {@code "app@version.route"}, HTTP with the header
-     * {@code X-Vaas-Version} or the cookie {@code vaas-version}. {@link #deploy} replaces all versions with one.
+     * {@code X-Vaas-Version} or the cookie {@code vaas-version-<app>} (a version at weight 0 only with the
+     * {@link Builder#pinSecret pin secret}). {@link #deploy} replaces all versions with one.
      *
      * @throws AppLoadException if the app cannot be loaded; the versions deployed keep serving
      */
@@ -416,17 +421,62 @@ public final class Vaas implements AutoCloseable {
         }
     }
 
-    /** The version an HTTP request pins: its {@code X-Vaas-Version} header, or its {@code vaas-version} cookie. */
-    private static String pinnedVersion(HttpRequest request) {
+    /**
+     * The version for an HTTP or WebSocket request. What the client pins (header {@code X-Vaas-Version}, cookie
+     * {@code vaas-version-<app>}) is honoured for versions that take traffic; a version at weight 0 (a rollback
+     * kept warm, a build under test) answers a client only when the request carries the host's
+     * {@link Builder#pinSecret pin secret}, so a hidden version stays hidden from the public.
+     */
+    private AppInstance chooseForClient(String app, HttpRequest request) {
+        String pinned = pinnedVersion(app, request);
+        if (pinned != null && !mayPinHidden(request)) {
+            List<String> open = openVersions(app);
+            if (!open.isEmpty() && !open.contains(pinned)) {
+                throw Failures.of(app, null, 404, "no_such_version", "app '" + app + "' has no version " + pinned
+                        + " open to clients; it has " + open + " (a version at weight 0 answers only requests that "
+                        + "carry the host's X-Vaas-Pin-Secret)");
+            }
+        }
+        return choose(app, pinned, request);
+    }
+
+    /**
+     * The versions of {@code app} a client may pin without the pin secret: those that take traffic, or every one when
+     * none does; empty when the app is not deployed (the call then fails naming the app).
+     */
+    private List<String> openVersions(String app) {
+        Map<String, Integer> all = versions(app);
+        boolean anyTraffic = all.values().stream().anyMatch(w -> w > 0);
+        List<String> open = new ArrayList<>();
+        all.forEach((version, weight) -> {
+            if (weight > 0 || !anyTraffic) {
+                open.add(version);
+            }
+        });
+        return open;
+    }
+
+    private boolean mayPinHidden(HttpRequest request) {
+        String given = request.header("x-vaas-pin-secret");
+        return pinSecret != null && given != null
+                && java.security.MessageDigest.isEqual(pinSecret, given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The version an HTTP request pins: its {@code X-Vaas-Version} header, or its {@code vaas-version-<app>} cookie.
+     * The cookie is named for the app so that pinning one app never pins another on the same address.
+     */
+    private static String pinnedVersion(String app, HttpRequest request) {
         String header = request.header("x-vaas-version");
         if (header != null && !header.isBlank()) {
             return header.trim();
         }
         String cookies = request.header("cookie");
         if (cookies != null) {
+            String name = "vaas-version-" + app;
             for (String c : cookies.split(";")) {
                 String[] kv = c.trim().split("=", 2);
-                if (kv.length == 2 && kv[0].equals("vaas-version")) {
+                if (kv.length == 2 && kv[0].equals(name)) {
                     return kv[1].trim();
                 }
             }
@@ -699,7 +749,7 @@ public final class Vaas implements AutoCloseable {
     public HttpResponse http(String app, HttpRequest request, HttpChunks chunks) {
         Objects.requireNonNull(request, "request");
         try {
-            return entered(app, () -> choose(app, pinnedVersion(request), request),
+            return entered(app, () -> chooseForClient(app, request),
                     instance -> instance.http(request, chunks));
         } catch (VaasCallException e) {
             return settings.errorResponse(e, false);
@@ -708,7 +758,7 @@ public final class Vaas implements AutoCloseable {
 
     /**
      * A WebSocket connection to app {@code app}: the route whose pattern matches {@code upgrade}'s path, in the
-     * version chosen as for an HTTP request (pinned by {@code X-Vaas-Version} or the {@code vaas-version} cookie,
+     * version chosen as for an HTTP request (pinned by {@code X-Vaas-Version} or the {@code vaas-version-<app>} cookie,
      * else by weight or the {@link VersionSelector}). Nothing is called until the host reports the connection
      * {@link WebSocketConnection#opened opened}; a host answers the upgrade with an HTTP error when this throws.
      *
@@ -718,7 +768,7 @@ public final class Vaas implements AutoCloseable {
      */
     public WebSocketConnection webSocket(String app, HttpRequest upgrade) {
         Objects.requireNonNull(upgrade, "upgrade");
-        return choose(app, pinnedVersion(upgrade), upgrade).webSocket(upgrade);
+        return chooseForClient(app, upgrade).webSocket(upgrade);
     }
 
     AppConfig config(String name) {
@@ -963,6 +1013,7 @@ public final class Vaas implements AutoCloseable {
         private ConfigProvider configProvider;
         private ErrorFormatter errorFormatter;
         private VersionSelector versionSelector;
+        private byte[] pinSecret;
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -1062,6 +1113,24 @@ public final class Vaas implements AutoCloseable {
         /** The host's choice of version for apps deployed in several versions (see {@link VersionSelector}). */
         public Builder versionSelector(VersionSelector selector) {
             this.versionSelector = Objects.requireNonNull(selector, "selector");
+            return this;
+        }
+
+        /**
+         * Lets HTTP and WebSocket clients reach versions at weight 0 (pinned by {@code X-Vaas-Version} or the
+         * {@code vaas-version-<app>} cookie) when they send this secret in the header {@code X-Vaas-Pin-Secret}.
+         * Without it, a client's pin reaches only versions that take traffic; the host's {@link VersionSelector} and
+         * RPC pins ({@code app@version.route}) are the host's own choice and reach any version.
+         *
+         * @param secret at least 16 characters, compared in constant time
+         */
+        public Builder pinSecret(String secret) {
+            Objects.requireNonNull(secret, "secret");
+            if (secret.strip().length() < 16) {
+                throw new IllegalArgumentException("pinSecret must have at least 16 characters (it guards versions "
+                        + "at weight 0 from the public); got " + secret.strip().length());
+            }
+            this.pinSecret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             return this;
         }
 
@@ -1269,7 +1338,7 @@ public final class Vaas implements AutoCloseable {
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
                     configProvider, errorFormatter, workerKeepAliveMs, deployTimeoutMs);
-            Vaas vaas = new Vaas(settings, versionSelector, heapGovernor);
+            Vaas vaas = new Vaas(settings, versionSelector, heapGovernor, pinSecret);
             try {
                 for (Path folder : appFolders) {
                     for (Path app : discover(folder)) {
