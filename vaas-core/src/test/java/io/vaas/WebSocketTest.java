@@ -414,6 +414,52 @@ class WebSocketTest {
     }
 
     @Test
+    void theLimitIsExactWhenManyConnectionsOpenAtOnce(@TempDir Path dir) throws Exception {
+        try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))
+                .config("{\"limits\": {\"maxWebSockets\": 3}}")).build()) {
+            int n = 40;
+            // All 40 pass the upgrade's early check together: none is open yet.
+            List<WebSocketConnection> connections = new ArrayList<>();
+            List<RecordingPeer> peers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                connections.add(host.webSocket("chat", io.vaas.api.HttpRequest.get("/echo")));
+                peers.add(new RecordingPeer());
+            }
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> openers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                openers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    connections.get(k).opened(peers.get(k));
+                }));
+            }
+            go.countDown();
+            for (Thread t : openers) {
+                t.join();
+            }
+            List<RecordingPeer> open = peers.stream().filter(RecordingPeer::isOpen).toList();
+            assertThat(open).hasSize(3);
+            assertThat(peers.stream().filter(p -> !p.isOpen()))
+                    .allSatisfy(p -> assertThat(p.closed).startsWith("1013 app 'chat' has 3 WebSocket connections "
+                            + "open, its limits.maxWebSockets of 3"));
+            // The refused never reached the app; the open ones are served.
+            int first = peers.indexOf(open.get(0));
+            connections.get(first).text("hi");
+            assertThat(open.get(0).sent).containsExactly("echo: hi");
+            // A closed connection makes room for the next.
+            connections.get(first).closed(1000, "");
+            RecordingPeer late = new RecordingPeer();
+            host.webSocket("chat", io.vaas.api.HttpRequest.get("/echo")).opened(late);
+            assertThat(late.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void anAppPushesFromItsOwnThreadsAndOpenConnectionsKeepItLoaded(@TempDir Path dir) throws Exception {
         try (Vaas host = Vaas.builder().deploy(AppSpec.of(CHAT.writeJar(dir.resolve("chat.jar")))
                 .config("{\"idleUnloadMs\": 200, \"workerThreads\": \"always\"}")).build()) {

@@ -640,24 +640,39 @@ public final class AppInstance {
             throw Failures.of(name(), null, 404, "no_such_route", "app '" + name() + "' has no WebSocket route for "
                     + request.path() + "; its WebSocket routes are " + routes.webSocketNames());
         }
-        // Checked at the upgrade: connections whose handshakes are in flight at once may pass it together.
+        // A friendly early answer; register() holds the limit exactly when the connection opens.
         if (sockets.size() >= maxWebSockets) {
-            throw Failures.of(name(), route.name(), 503, "too_many_websockets", "app '" + name() + "' has "
-                    + sockets.size() + " WebSocket connections open, its limits.maxWebSockets of " + maxWebSockets
-                    + "; try again later, or raise limits.maxWebSockets");
+            throw Failures.of(name(), route.name(), 503, "too_many_websockets", tooManyWebSockets());
         }
         return new AppWebSocket(this, route, params.isEmpty() ? request : request.withParams(params));
     }
 
-    /** Adds an open connection; false when the instance has retired (the connection is then closed). */
-    boolean register(AppWebSocket socket) {
-        sockets.add(socket);
+    /** What became of a connection the host reports opened. */
+    enum Registration { OPEN, RETIRED, FULL }
+
+    /**
+     * Adds an open connection. The upgrade's check lets handshakes in flight together pass it together; this one is
+     * exact, so the app never holds more than {@code limits.maxWebSockets} connections.
+     */
+    Registration register(AppWebSocket socket) {
+        synchronized (sockets) {
+            if (sockets.size() >= maxWebSockets) {
+                return Registration.FULL;
+            }
+            sockets.add(socket);
+        }
         if (state.get() >= RETIRED) {
             // Retired meanwhile: closeSockets may have run before the add.
             sockets.remove(socket);
-            return false;
+            return Registration.RETIRED;
         }
-        return true;
+        return Registration.OPEN;
+    }
+
+    /** Why a connection past the app's limit is refused, and the way out. */
+    String tooManyWebSockets() {
+        return "app '" + name() + "' has " + sockets.size() + " WebSocket connections open, its limits.maxWebSockets "
+                + "of " + maxWebSockets + "; try again later, or raise limits.maxWebSockets";
     }
 
     void deregister(AppWebSocket socket) {

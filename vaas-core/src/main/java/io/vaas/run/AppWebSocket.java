@@ -56,9 +56,18 @@ final class AppWebSocket implements WebSocketConnection {
     @Override
     public void opened(WebSocketPeer peer) {
         this.peer = java.util.Objects.requireNonNull(peer, "peer");
-        if (!instance.register(this)) {
-            goAway();
-            return;
+        switch (instance.register(this)) {
+            case OPEN -> { }
+            case RETIRED -> {
+                goAway();
+                return;
+            }
+            case FULL -> {
+                // Never open to the app: it sees neither an open nor a close event.
+                closed = true;
+                closeQuietly(1013, instance.tooManyWebSockets());
+                return;
+            }
         }
         if (route.input() == Route.Input.WEBSOCKET_MESSAGE) {
             deliver(WebSocketMessage.open(session));
