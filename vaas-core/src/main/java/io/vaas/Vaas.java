@@ -54,6 +54,8 @@ public final class Vaas implements AutoCloseable {
 
     private final HostSettings settings;
     private final VersionSelector versionSelector;
+    /** Which host names each app may claim; the gateway's own are refused whatever it says. */
+    private final HostClaims hostClaims;
     /** What a request must carry in {@code X-Vaas-Pin-Secret} to reach a version at weight 0; null: none may. */
     private final byte[] pinSecret;
     /** How often apps are checked for idle unload. */
@@ -76,8 +78,9 @@ public final class Vaas implements AutoCloseable {
     private final io.vaas.guard.HeapGovernor heapGovernor;
 
     private Vaas(HostSettings settings, VersionSelector versionSelector, double heapGovernorThreshold,
-            byte[] pinSecret) {
+            byte[] pinSecret, HostClaims hostClaims) {
         this.settings = settings;
+        this.hostClaims = hostClaims;
         this.versionSelector = versionSelector;
         this.pinSecret = pinSecret;
         settings.router().bind(this::callFromApp);
@@ -168,6 +171,7 @@ public final class Vaas implements AutoCloseable {
                         + "deployed from " + (existing != null ? existing.location() : sleeping.source().location())
                         + "; give one of them another \"name\"");
             }
+            checkHostClaims(loaded, spec);
             previous = apps.put(loaded.name(), loaded);
             hostIndex = null;
             dormant.remove(loaded.name());
@@ -213,6 +217,7 @@ public final class Vaas implements AutoCloseable {
                 loaded.retire();
                 throw new IllegalStateException("this Vaas is closed; build a new one");
             }
+            checkHostClaims(loaded, spec);
             AppInstance primary = apps.get(name);
             if (primary == null && !dormant.containsKey(name)) {
                 apps.put(name, loaded);
@@ -532,8 +537,47 @@ public final class Vaas implements AutoCloseable {
             return Optional.empty();
         }
         int colon = host.lastIndexOf(':');
-        String name = (colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host).toLowerCase(java.util.Locale.ROOT);
+        String name = hostKey(colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host);
         return Optional.ofNullable(hostIndex().get(name));
+    }
+
+    /**
+     * Refuses, before it serves, an app whose {@code "hosts"} claim a gateway's own name or address, a name the host's
+     * {@link HostClaims} rule does not give it, or a name another app holds. Called under the deploy lock, so two
+     * deploys cannot both take one name.
+     */
+    private void checkHostClaims(AppInstance loaded, AppSpec spec) {
+        String name = loaded.name();
+        for (String claimed : loaded.config().hosts()) {
+            String host = hostKey(claimed);
+            String refusal = null;
+            if (HostClaims.reserved(host)) {
+                refusal = "\"hosts\" claims '" + claimed + "', a name or address of the gateway itself, which no app "
+                        + "may claim; remove it from \"hosts\" (the app is reached at /" + name + "/ on any name)";
+            } else if (!hostClaims.mayClaim(name, host)) {
+                refusal = "\"hosts\" claims '" + claimed + "', which the host's rule does not give this app "
+                        + "(Vaas.Builder.hostClaims); remove it from \"hosts\", or have the host allow it";
+            } else {
+                String owner = hostIndex().get(host);
+                if (owner != null && !owner.equals(name)) {
+                    refusal = "\"hosts\" claims '" + claimed + "', which app '" + owner + "' holds already; two apps "
+                            + "never share a host name: remove it from the \"hosts\" of app '" + name + "' or of app '"
+                            + owner + "'";
+                }
+            }
+            if (refusal != null) {
+                loaded.retire();
+                AppLoadException e = new AppLoadException(name, spec.source().location(), refusal);
+                remember(e);
+                throw e;
+            }
+        }
+    }
+
+    /** A host name as the index keys it: lower case, no trailing dot. */
+    private static String hostKey(String host) {
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
     /**
@@ -546,12 +590,11 @@ public final class Vaas implements AutoCloseable {
             Map<String, String> built = new java.util.HashMap<>();
             synchronized (deployLock) {
                 for (AppInstance instance : apps.values()) {
-                    instance.config().hosts().forEach(h -> built.putIfAbsent(h.toLowerCase(java.util.Locale.ROOT),
-                            instance.name()));
+                    instance.config().hosts().forEach(h -> built.putIfAbsent(hostKey(h), instance.name()));
                 }
                 // Apps unloaded while idle keep their hosts: a request for one loads it again.
                 for (AppInstance.Recipe recipe : dormant.values()) {
-                    recipe.hosts().forEach(h -> built.putIfAbsent(h.toLowerCase(java.util.Locale.ROOT), recipe.name()));
+                    recipe.hosts().forEach(h -> built.putIfAbsent(hostKey(h), recipe.name()));
                 }
                 index = Map.copyOf(built);
                 hostIndex = index;
@@ -1014,6 +1057,7 @@ public final class Vaas implements AutoCloseable {
         private ErrorFormatter errorFormatter;
         private VersionSelector versionSelector;
         private byte[] pinSecret;
+        private HostClaims hostClaims = HostClaims.any();
         private boolean strictPolicy;
         private final Map<String, ClassLoader> exportedPackages = new java.util.LinkedHashMap<>();
         private final Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
@@ -1113,6 +1157,16 @@ public final class Vaas implements AutoCloseable {
         /** The host's choice of version for apps deployed in several versions (see {@link VersionSelector}). */
         public Builder versionSelector(VersionSelector selector) {
             this.versionSelector = Objects.requireNonNull(selector, "selector");
+            return this;
+        }
+
+        /**
+         * Which host names each app may claim with {@code "hosts"} in its {@code vaas.json} (see {@link HostClaims});
+         * by default {@link HostClaims#any()}. Whatever the rule, the gateway's own names and addresses are refused,
+         * and a name another app holds fails the deploy naming both apps.
+         */
+        public Builder hostClaims(HostClaims rule) {
+            this.hostClaims = Objects.requireNonNull(rule, "rule");
             return this;
         }
 
@@ -1338,7 +1392,7 @@ public final class Vaas implements AutoCloseable {
                     policies, List.copyOf(defaultPermissions), strictPolicy, Map.copyOf(services), fileRoots,
                     Limits.DEFAULTS.overlay(limits), new io.vaas.guard.Watchdog(), new io.vaas.run.AppRouter(),
                     configProvider, errorFormatter, workerKeepAliveMs, deployTimeoutMs);
-            Vaas vaas = new Vaas(settings, versionSelector, heapGovernor, pinSecret);
+            Vaas vaas = new Vaas(settings, versionSelector, heapGovernor, pinSecret, hostClaims);
             try {
                 for (Path folder : appFolders) {
                     for (Path app : discover(folder)) {
