@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,12 +43,30 @@ class GuestHeadersTest {
                             .withHeader("x-kept", "yes")
                             .withHeader("cache-control", "no-store");
                 }
-                @VaasServer(method = "GET", route = "/cookie")
-                public HttpResponse cookie() {
-                    return HttpResponse.text(200, "c").withHeader("set-cookie", "session=abc; Path=/forger");
+                @VaasServer(method = "GET", route = "/cookie/{form}")
+                public HttpResponse cookie(HttpRequest r) {
+                    String cookie = switch (r.params().get("form")) {
+                        case "root" -> "session=abc; Path=/; Domain=example.com; HttpOnly";
+                        case "cart" -> "cart=7; path=/cart; Secure";
+                        case "bare" -> "bare=1";
+                        default -> "odd=1; Path=relative";
+                    };
+                    return HttpResponse.text(200, "c").withHeader("set-cookie", cookie);
                 }
             }
             """);
+
+    static final GuestApp OWNER = GuestApp.withDescriptor("{\"name\": \"owner\", \"hosts\": [\"owner.example\"]}")
+            .source("o.O", """
+                    package o;
+                    import io.vaas.api.*;
+                    public class O {
+                        @VaasServer(method = "GET", route = "/c")
+                        public HttpResponse c() {
+                            return HttpResponse.text(200, "c").withHeader("set-cookie", "c=1; Path=/x; Domain=example");
+                        }
+                    }
+                    """);
 
     static Vaas vaas;
     static Gateway gateway;
@@ -55,7 +74,8 @@ class GuestHeadersTest {
     @BeforeAll
     static void start(@TempDir Path dir) {
         vaas = Vaas.builder().deploy(AppSpec.of(FORGER.writeJar(dir.resolve("forger.jar"))),
-                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar")))).build();
+                AppSpec.of(BadInputTest.NEIGHBOUR.writeJar(dir.resolve("neighbour.jar"))),
+                AppSpec.of(OWNER.writeJar(dir.resolve("owner.jar")))).build();
         gateway = Gateway.start(new VaasHandler(vaas), "127.0.0.1", 0);
     }
 
@@ -67,10 +87,14 @@ class GuestHeadersTest {
 
     /** The response exactly as it crosses the wire, head and body. */
     static String raw(String path) throws Exception {
+        return raw(path, "127.0.0.1");
+    }
+
+    static String raw(String path, String host) throws Exception {
         URI url = URI.create(gateway.url());
         try (Socket socket = new Socket("127.0.0.1", url.getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -93,8 +117,22 @@ class GuestHeadersTest {
     }
 
     @Test
-    void theAppsOwnCookiesPassAndTheNeighbourIsUntouched() throws Exception {
-        assertThat(raw("/forger/cookie").toLowerCase(java.util.Locale.ROOT)).contains("set-cookie: session=abc; path=/forger");
+    void theAppsCookiesAreScopedToItsOwnPath() throws Exception {
+        // The app writes paths in its own space; the browser gets them under the app's prefix, and no Domain.
+        assertThat(setCookie("/forger/cookie/root")).isEqualTo("session=abc; Path=/forger; HttpOnly");
+        assertThat(setCookie("/forger/cookie/cart")).isEqualTo("cart=7; Path=/forger/cart; Secure");
+        assertThat(setCookie("/forger/cookie/bare")).isEqualTo("bare=1; Path=/forger");
+        assertThat(setCookie("/forger/cookie/odd")).isEqualTo("odd=1; Path=/forger");
+        // An app reached by a host name of its own keeps its paths; a Domain is dropped all the same.
+        assertThat(raw("/c", "owner.example")).contains("\r\nSet-Cookie: c=1; Path=/x\r\n");
         assertThat(vaas.rpc("neighbour.ping")).isEqualTo("pong");
+    }
+
+    /** The one Set-Cookie line of a raw response, as sent. */
+    static String setCookie(String path) throws Exception {
+        List<String> lines = raw(path).lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("set-cookie:"))
+                .toList();
+        assertThat(lines).hasSize(1);
+        return lines.get(0).substring("set-cookie:".length()).strip();
     }
 }

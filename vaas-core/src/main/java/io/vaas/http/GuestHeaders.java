@@ -39,6 +39,49 @@ final class GuestHeaders {
         return null;
     }
 
+    /**
+     * A {@code Set-Cookie} value of an app, scoped to it. {@code scope} is the part of the gateway's path before the
+     * app's own ({@code /orders} for an app reached at {@code /orders/...}; empty for one reached by a host name of its
+     * own): the cookie's {@code Path}, which the app writes in its own path space, is moved under it, and a cookie
+     * without one gets it, so a browser sends the cookie to this app only. {@code Domain} is dropped: a domain cookie
+     * would reach the neighbours' host names too.
+     */
+    static String scopedCookie(String setCookie, String scope) {
+        String[] parts = setCookie.split(";");
+        StringBuilder out = new StringBuilder(parts[0].strip());
+        boolean hasPath = false;
+        for (int i = 1; i < parts.length; i++) {
+            String attribute = parts[i].strip();
+            if (attribute.isEmpty()) {
+                continue;
+            }
+            int eq = attribute.indexOf('=');
+            String name = (eq < 0 ? attribute : attribute.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
+            if (name.equals("domain")) {
+                continue;
+            }
+            if (name.equals("path")) {
+                hasPath = true;
+                String path = eq < 0 ? "" : attribute.substring(eq + 1).strip();
+                out.append("; Path=").append(scopedPath(path, scope));
+                continue;
+            }
+            out.append("; ").append(attribute);
+        }
+        if (!hasPath && !scope.isEmpty()) {
+            out.append("; Path=").append(scope);
+        }
+        return out.toString();
+    }
+
+    private static String scopedPath(String path, String scope) {
+        if (!path.startsWith("/")) {
+            // RFC 6265 5.2.4: a path not starting with '/' means the default; the app's root is the safe one.
+            return scope.isEmpty() ? "/" : scope;
+        }
+        return scope.isEmpty() ? path : path.equals("/") ? scope : scope + path;
+    }
+
     private static String cookieName(String setCookie) {
         int eq = setCookie.indexOf('=');
         return (eq < 0 ? setCookie : setCookie.substring(0, eq)).strip();

@@ -166,7 +166,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             try {
                 HttpResponse refused = upgrade(request, response, callback);
                 if (refused != null) {
-                    send(response, callback, refused);
+                    send(response, callback, refused, "");
                 }
             } catch (Throwable t) {
                 callback.failed(t);
@@ -175,9 +175,10 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         Chunks chunks = new Chunks(response);
         try {
-            HttpResponse r = answer(request, chunks);
+            Answer answer = answer(request, chunks);
+            HttpResponse r = answer.response();
             if (!chunks.started) {
-                send(response, callback, r);
+                send(response, callback, r, answer.cookieScope());
             } else if (r.status() >= 400) {
                 // The status went out with the first chunk: a failure after it can only cut the response short.
                 callback.failed(new java.io.IOException("the streamed result failed: " + r.bodyText()));
@@ -312,18 +313,28 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
                 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
-    private HttpResponse answer(Request request, Chunks chunks) throws java.io.IOException {
+    /**
+     * What a request is answered with, and the path its app's cookies are scoped to: the part of the gateway's path
+     * before the app's own (empty when the app is reached by a host name of its own).
+     */
+    private record Answer(HttpResponse response, String cookieScope) {
+        Answer(HttpResponse response) {
+            this(response, "");
+        }
+    }
+
+    private Answer answer(Request request, Chunks chunks) throws java.io.IOException {
         String host = Request.getServerName(request);
         String path = pathOf(request);
         Target target = router.route(host, path, name -> request.getHeaders().get(name));
         if (target == null) {
-            return noTarget(host, path);
+            return new Answer(noTarget(host, path));
         }
         String app = target.app();
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
-            return error(413, "body_too_large", "the request body of " + declared + " bytes is over the limit of "
-                    + maxBodyBytes + " bytes");
+            return new Answer(error(413, "body_too_large", "the request body of " + declared + " bytes is over the "
+                    + "limit of " + maxBodyBytes + " bytes"));
         }
         byte[] body;
         if (hasNoBody(request, declared)) {
@@ -335,13 +346,16 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             }
         }
         if (body.length > maxBodyBytes) {
-            return error(413, "body_too_large", "the request body is over the limit of " + maxBodyBytes + " bytes");
+            return new Answer(error(413, "body_too_large", "the request body is over the limit of " + maxBodyBytes
+                    + " bytes"));
         }
         HttpRequest call = toCall(request, host, target.path());
         if (body.length > 0) {
             call = call.withBody(body);
         }
-        return vaas.http(app, call, chunks);
+        String appPath = target.path();
+        String scope = path.endsWith(appPath) ? path.substring(0, path.length() - appPath.length()) : "/" + app;
+        return new Answer(vaas.http(app, call, chunks), scope);
     }
 
     private HttpResponse error(int status, String code, String message) {
@@ -351,12 +365,13 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     /** Where headers an app may not send are reported as they are dropped. */
     private static final org.slf4j.Logger DROPPED = org.slf4j.LoggerFactory.getLogger(GuestHeaders.class);
 
-    private static void send(Response response, Callback callback, HttpResponse r) {
+    private static void send(Response response, Callback callback, HttpResponse r, String cookieScope) {
         response.setStatus(r.status());
         r.headers().forEach((name, values) -> values.forEach(v -> {
             String refusal = GuestHeaders.refusal(name, v);
             if (refusal == null) {
-                response.getHeaders().add(name, v);
+                response.getHeaders().add(name, name.equalsIgnoreCase("set-cookie")
+                        ? GuestHeaders.scopedCookie(v, cookieScope) : v);
             } else {
                 DROPPED.warn("a response of {} carried header '{}', which {}: dropped", response.getRequest().getHttpURI()
                         .getPath(), name, refusal);
