@@ -162,4 +162,41 @@ class GatewayTest {
         }
         assertThat(send(HttpRequest.newBuilder(at("/menu/cafe/the"))).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void theAccessLogHasOneEntryPerRequestNamingItsApp() throws Exception {
+        java.util.List<io.vaas.http.AccessLog.Entry> entries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Gateway logged = Gateway.start(new VaasHandler(vaas).accessLog(entries::add), "127.0.0.1", 0)) {
+            URI base = URI.create(logged.url());
+            send(HttpRequest.newBuilder(base.resolve("/calc/text")));
+            send(HttpRequest.newBuilder(base.resolve("/calc/lines")));
+            send(HttpRequest.newBuilder(base.resolve("/nope/x")));
+            // A sink that throws costs its line only.
+            try (Gateway failing = Gateway.start(new VaasHandler(vaas).accessLog(e -> {
+                throw new IllegalStateException("disk full");
+            }), "127.0.0.1", 0)) {
+                assertThat(send(HttpRequest.newBuilder(URI.create(failing.url() + "/calc/text"))).body()).isEqualTo("plain");
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (entries.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(entries).hasSize(3);
+        // Entries are written after each response is handed off: in any order.
+        java.util.Map<String, io.vaas.http.AccessLog.Entry> byPath = new java.util.HashMap<>();
+        entries.forEach(e -> byPath.put(e.path(), e));
+        assertThat(byPath.get("/calc/text")).satisfies(e -> {
+            assertThat(e.app()).isEqualTo("calc");
+            assertThat(e.method()).isEqualTo("GET");
+            assertThat(e.path()).isEqualTo("/calc/text");
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.bytes()).isEqualTo(5);
+            assertThat(e.remote()).startsWith("127.0.0.1:");
+            assertThat(e.line()).matches("127\\.0\\.0\\.1:\\d+ GET /calc/text 200 5 \\d+\\.\\d{3}ms");
+        });
+        assertThat(byPath.get("/calc/lines").bytes()).as("streamed: the chunks' sum").isEqualTo("onetwothree".length() + 3);
+        assertThat(byPath.get("/nope/x").app()).isNull();
+        assertThat(byPath.get("/nope/x").status()).isEqualTo(404);
+    }
 }

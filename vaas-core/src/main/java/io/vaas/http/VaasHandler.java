@@ -68,6 +68,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     private volatile RequestRouter router = this::byHostOrPrefix;
     private volatile java.time.Duration webSocketIdleTimeout = java.time.Duration.ofMinutes(5);
     private volatile boolean listAppsWhenNotFound;
+    private volatile AccessLog accessLog;
     private volatile JettyWebSockets webSockets;
 
     public VaasHandler(Vaas vaas) {
@@ -101,6 +102,15 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             webSockets = new JettyWebSockets(getServer(), webSocketIdleTimeout, maxBodyBytes);
         }
         super.doStart();
+    }
+
+    /**
+     * Reports every HTTP request answered to {@code log} (for instance {@link AccessLog#slf4j()}, one logger per
+     * app); null, the default, reports none.
+     */
+    public VaasHandler accessLog(AccessLog log) {
+        this.accessLog = log;
+        return this;
     }
 
     /**
@@ -173,20 +183,36 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             }
             return;
         }
+        long arrived = System.nanoTime();
         Chunks chunks = new Chunks(response);
         try {
             Answer answer = answer(request, chunks);
             HttpResponse r = answer.response();
             if (!chunks.started) {
-                send(response, callback, r, answer.cookieScope());
+                long sent = send(response, callback, r, answer.cookieScope());
+                logAccess(request, answer.app(), r.status(), sent, arrived);
             } else if (r.status() >= 400) {
                 // The status went out with the first chunk: a failure after it can only cut the response short.
                 callback.failed(new java.io.IOException("the streamed result failed: " + r.bodyText()));
             } else {
                 response.write(true, ByteBuffer.allocate(0), callback);
+                logAccess(request, answer.app(), chunks.status, chunks.bytes, arrived);
             }
         } catch (Throwable t) {
             callback.failed(t);
+        }
+    }
+
+    private void logAccess(Request request, String app, int status, long bytes, long arrived) {
+        AccessLog log = accessLog;
+        if (log == null) {
+            return;
+        }
+        try {
+            log.record(new AccessLog.Entry(app, request.getMethod(), pathOf(request), status, bytes,
+                    System.nanoTime() - arrived, Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request)));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("the access log failed: {}", e.toString());
         }
     }
 
@@ -194,6 +220,8 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     private static final class Chunks implements io.vaas.HttpChunks {
         private final Response response;
         boolean started;
+        int status;
+        long bytes;
 
         Chunks(Response response) {
             this.response = response;
@@ -202,6 +230,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         @Override
         public void start(int status, String contentType) {
             started = true;
+            this.status = status;
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         }
@@ -211,6 +240,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
             try (org.eclipse.jetty.util.Blocker.Callback written = org.eclipse.jetty.util.Blocker.callback()) {
                 response.write(false, ByteBuffer.wrap(chunk), written);
                 written.block();
+                bytes += chunk.length;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("the client went away while the stream was sent", e);
             }
@@ -317,9 +347,9 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
      * What a request is answered with, and the path its app's cookies are scoped to: the part of the gateway's path
      * before the app's own (empty when the app is reached by a host name of its own).
      */
-    private record Answer(HttpResponse response, String cookieScope) {
+    private record Answer(HttpResponse response, String app, String cookieScope) {
         Answer(HttpResponse response) {
-            this(response, "");
+            this(response, null, "");
         }
     }
 
@@ -355,7 +385,7 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         }
         String appPath = target.path();
         String scope = path.endsWith(appPath) ? path.substring(0, path.length() - appPath.length()) : "/" + app;
-        return new Answer(vaas.http(app, call, chunks), scope);
+        return new Answer(vaas.http(app, call, chunks), app, scope);
     }
 
     private HttpResponse error(int status, String code, String message) {
@@ -365,7 +395,8 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
     /** Where headers an app may not send are reported as they are dropped. */
     private static final org.slf4j.Logger DROPPED = org.slf4j.LoggerFactory.getLogger(GuestHeaders.class);
 
-    private static void send(Response response, Callback callback, HttpResponse r, String cookieScope) {
+    /** Sends {@code r} whole; returns the body bytes sent. */
+    private static long send(Response response, Callback callback, HttpResponse r, String cookieScope) {
         response.setStatus(r.status());
         r.headers().forEach((name, values) -> values.forEach(v -> {
             String refusal = GuestHeaders.refusal(name, v);
@@ -383,5 +414,6 @@ public final class VaasHandler extends Handler.Abstract.NonBlocking {
         byte[] body = r.body();
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+        return body.length;
     }
 }
