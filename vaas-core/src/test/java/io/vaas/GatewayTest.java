@@ -199,4 +199,32 @@ class GatewayTest {
         assertThat(byPath.get("/nope/x").app()).isNull();
         assertThat(byPath.get("/nope/x").status()).isEqualTo(404);
     }
+
+    @Test
+    void stoppingLetsTheCallsInFlightFinishAndTakesNoMore(@TempDir Path dir) throws Exception {
+        GuestApp slow = GuestApp.named("slow").source("s.S", """
+                package s;
+                import io.vaas.api.*;
+                public class S {
+                    @VaasServer(method = "GET", route = "/nap") public String nap() throws InterruptedException {
+                        Thread.sleep(800);
+                        return "rested";
+                    }
+                }
+                """);
+        vaas.deploy(AppSpec.of(slow.writeJar(dir.resolve("slow.jar"))));
+        Gateway draining = Gateway.start(new VaasHandler(vaas), "127.0.0.1", 0);
+        URI nap = URI.create(draining.url() + "/slow/nap");
+        var inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(nap).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        long start = System.nanoTime();
+        draining.close();
+        long stopMs = (System.nanoTime() - start) / 1_000_000;
+        HttpResponse<String> answered = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(answered.body()).isEqualTo("rested");
+        assertThat(stopMs).as("close waited for the call").isLessThan(Gateway.STOP_TIMEOUT_MS);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket("127.0.0.1", nap.getPort()).close())
+                .isInstanceOf(java.io.IOException.class);
+    }
 }
