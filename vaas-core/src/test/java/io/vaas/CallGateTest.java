@@ -72,4 +72,61 @@ class CallGateTest {
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(250);
         }
     }
+
+    static final GuestApp HOG = GuestApp.withDescriptor("""
+            {"name": "hog", "permissions": ["rpc"], "timeoutMs": 10000}
+            """).source("h.Hog", """
+            package h;
+            import io.vaas.api.*;
+            import java.util.*;
+            import java.util.concurrent.atomic.AtomicInteger;
+            public class Hog {
+                @VaasServer(type = ServerType.RPC) public String flood(int n) throws InterruptedException {
+                    AtomicInteger ok = new AtomicInteger();
+                    List<String> refused = Collections.synchronizedList(new ArrayList<>());
+                    List<Thread> threads = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        threads.add(Thread.ofPlatform().start(() -> {
+                            try {
+                                Rpc.call("slow.nap", 600);
+                                ok.incrementAndGet();
+                            } catch (VaasException e) {
+                                refused.add(e.status() + " " + e.code() + " " + e.getMessage());
+                            }
+                        }));
+                    }
+                    for (Thread t : threads) {
+                        t.join();
+                    }
+                    return ok.get() + " ok; " + refused.size() + " refused; " + (refused.isEmpty() ? "" : refused.get(0));
+                }
+            }
+            """);
+
+    @Test
+    void oneCallingAppTakesAtMostHalfOfAnothersGate(@TempDir Path dir) throws Exception {
+        try (Vaas vaas = Vaas.builder().deploy(AppSpec.of(SLOW.writeJar(dir.resolve("slow.jar")))
+                        .config("{\"workers\": 2, \"queue\": 2, \"timeoutMs\": 5000}"),
+                AppSpec.of(HOG.writeJar(dir.resolve("hog.jar")))).build()) {
+            CompletableFuture<Object> flood = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    flood.complete(vaas.rpc("hog.flood", 6));
+                } catch (Throwable t) {
+                    flood.completeExceptionally(t);
+                }
+            });
+            Thread.sleep(200);
+            // The host's own callers still get in while the hog holds its share.
+            CompletableFuture<Object> host1 = async(vaas, 10);
+            CompletableFuture<Object> host2 = async(vaas, 10);
+            assertThat(host1.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(host2.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            String outcome = (String) flood.get(10, TimeUnit.SECONDS);
+            assertThat(outcome).startsWith("2 ok; 4 refused; 503 overloaded")
+                    .contains("app 'hog' has 2 calls running or waiting in app 'slow', its share");
+            // Once its calls end, the share is free again.
+            assertThat(vaas.rpc("hog.flood", 2)).isEqualTo("2 ok; 0 refused; ");
+        }
+    }
 }

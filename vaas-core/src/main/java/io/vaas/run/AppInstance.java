@@ -404,11 +404,14 @@ public final class AppInstance {
      * @throws VaasCallException 503 {@code overloaded} or 504 when the gate does not admit it, or the call's failure
      */
     private <T> T admitted(Route route, java.util.function.Function<RunningCall, T> body) {
-        gate.enter(route.name(), config.timeoutMs());
+        RunningCall outer = RunningCall.current();
+        // The immediate caller: another app's call (or a thread of that app) when this is its RPC, else the host.
+        String caller = outer == null ? null : outer.app();
+        gate.enter(route.name(), config.timeoutMs(), caller);
         try {
             return run(route, body);
         } finally {
-            gate.exit();
+            gate.exit(caller);
         }
     }
 
