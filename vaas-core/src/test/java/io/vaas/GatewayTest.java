@@ -95,6 +95,13 @@ class GatewayTest {
         assertThat(badJson.statusCode()).isEqualTo(400);
         assertThat(badJson.body()).contains("qty");
 
+        // Malformed JSON: what the parser met and where, none of the parser's own description of its source.
+        HttpResponse<String> notJson = send(HttpRequest.newBuilder(at("/calc/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": tea}")));
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("bad_body").contains("is not valid JSON").contains("line 1, column")
+                .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+
         HttpResponse<String> tooBig = send(HttpRequest.newBuilder(at("/calc/orders"))
                 .POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))));
         assertThat(tooBig.statusCode()).isEqualTo(413);

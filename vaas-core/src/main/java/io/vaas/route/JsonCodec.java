@@ -126,6 +126,19 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * A message for malformed JSON: what the parser met and where ({@code at line 1, column 9}), without Jackson's
+     * source description, which tells a client nothing.
+     */
+    public static String describeSyntax(java.io.IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
+            var at = p.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return p.getOriginalMessage() + where;
+        }
+        return e.getMessage();
+    }
+
     /** A message for a binding failure that names the field: {@code field 'items[2].qty': …}. */
     public static String describe(JsonMappingException e) {
         String path = e.getPath().stream()

@@ -744,7 +744,7 @@ public final class AppInstance {
                     + JsonCodec.describe(e));
         } catch (IOException e) {
             throw Failures.of(name(), route.name(), 400, "bad_body", "app '" + name() + "' route '" + route.name()
-                    + "': the " + what + " is not valid JSON: " + e.getMessage());
+                    + "': the " + what + " is not valid JSON: " + JsonCodec.describeSyntax(e));
         }
     }
 
