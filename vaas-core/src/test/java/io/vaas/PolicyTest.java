@@ -69,7 +69,8 @@ class PolicyTest {
             assertThatThrownBy(() -> vaas.rpc("risky.exec"))
                     .isInstanceOfSatisfying(VaasCallException.class, e -> {
                         assertThat(e.status()).isEqualTo(500);
-                        assertThat(((GuestFailure) e.getCause()).guestClass()).isEqualTo("java.lang.SecurityException");
+                        assertThat(e.code()).as("the app's permissions refused it").isEqualTo("permission_denied");
+                        assertThat(((GuestFailure) e.getCause()).guestClass()).isEqualTo("io.vaas.api.PolicyDenial");
                     })
                     .hasMessageContaining("app 'risky'")
                     .hasMessageContaining("risky.Risky.exec (line ")

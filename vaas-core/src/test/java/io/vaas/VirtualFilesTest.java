@@ -234,7 +234,7 @@ class VirtualFilesTest {
                 .files(AppFiles.folder(dir.resolve("root")))).build()) {
             assertThat((String) vaas.rpc("filer.io", "subclass")).startsWith("failed: ")
                     .contains("extends java.io.File, which apps may not extend");
-            assertThat((String) vaas.rpc("filer.io", "reflective")).contains("SecurityException")
+            assertThat((String) vaas.rpc("filer.io", "reflective")).contains("PolicyDenial")
                     .contains("by reflection, which cannot be routed");
             assertThat((String) vaas.rpc("filer.io", "zip")).contains("FileNotFoundException: /none.zip")
                     .doesNotContain(dir.toString());

@@ -27,6 +27,11 @@ public final class Failures {
             return new VaasCallException(app, route, ve.status(), ve.code(),
                     "app '" + app + "' route '" + route + "' failed: " + copy.getMessage(), copy);
         }
+        if (t instanceof io.vaas.api.PolicyDenial) {
+            // The app's own permissions refused its code: the app's fault, and the fix is in its vaas.json or code.
+            return new VaasCallException(app, route, 500, "permission_denied", "app '" + app + "' route '" + route
+                    + "' was refused by the app's permissions: " + t.getMessage(), copy);
+        }
         return new VaasCallException(app, route, 500, "internal_error",
                 "app '" + app + "' route '" + route + "' failed: " + copy, copy);
     }

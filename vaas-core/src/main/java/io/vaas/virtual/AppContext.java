@@ -340,7 +340,7 @@ public final class AppContext {
         if (policy == null || policy.granted().contains(permission)) {
             return;
         }
-        throw new SecurityException("app '" + app + "' uses " + api + ", which the app's permissions do not allow; "
+        throw new io.vaas.api.PolicyDenial("app '" + app + "' uses " + api + ", which the app's permissions do not allow; "
                 + "permission '" + permission + "' allows it (add it to \"permissions\" in vaas.json)");
     }
 

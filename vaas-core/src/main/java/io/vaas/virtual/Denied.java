@@ -15,6 +15,6 @@ public final class Denied {
     public static void deny(String detail, Class<?> caller) {
         AppContext context = AppContext.of(caller);
         // Thrown into the app: it holds the app's frames and the JDK's only, whatever way the app reads them.
-        throw StackFrames.scrub(new SecurityException("app '" + context.app() + "': " + detail), context);
+        throw StackFrames.scrub(new io.vaas.api.PolicyDenial("app '" + context.app() + "': " + detail), context);
     }
 }

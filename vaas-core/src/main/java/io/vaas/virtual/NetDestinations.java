@@ -189,7 +189,7 @@ final class NetDestinations {
     }
 
     static SecurityException refusal(AppContext context, String target, String detail) {
-        return new SecurityException("app '" + context.app() + "' may not connect to " + target + ": "
+        return new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not connect to " + target + ": "
                 + (detail == null ? "" : detail + "; ") + "its 'net:connect' permission allows "
                 + context.netAllowlist() + " (list the host as \"net:connect=host:port\" in \"permissions\" of "
                 + "vaas.json)");

@@ -24,7 +24,7 @@ final class RpcCaller {
         RunningCall call = RunningCall.current();
         if (call != null) {
             if (call.killSwitch() != code.killSwitch()) {
-                throw new SecurityException("app '" + code.app() + "' called " + target + " from inside a call of "
+                throw new io.vaas.api.PolicyDenial("app '" + code.app() + "' called " + target + " from inside a call of "
                         + (call.app().equals(code.app()) ? "another version of it" : "app '" + call.app() + "'")
                         + " (route '" + call.route() + "'): calls between apps are made by the app whose call runs "
                         + "on the thread, and code of one app running in another's call (a callback, a method of its "
@@ -34,7 +34,7 @@ final class RpcCaller {
         }
         Thread thread = Thread.currentThread();
         if (!code.threads().owns(thread)) {
-            throw new SecurityException("app '" + code.app() + "' called " + target + " on thread '" + thread.getName()
+            throw new io.vaas.api.PolicyDenial("app '" + code.app() + "' called " + target + " on thread '" + thread.getName()
                     + "', which runs no call of the app and was not started by it: calls between apps are made from "
                     + "the app's routes, or from threads and executors the app starts");
         }

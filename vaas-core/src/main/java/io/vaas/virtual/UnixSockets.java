@@ -105,7 +105,7 @@ final class UnixSockets {
     private static Path hostPath(AppContext context, String path, boolean binding) throws IOException {
         RootedFileSystem files = context.files();
         if (files.files() == null) {
-            throw new SecurityException("app '" + context.app() + "' has no file root, and the paths of its Unix "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' has no file root, and the paths of its Unix "
                     + "domain sockets are under it ('" + path + "'): the host gives it one with "
                     + "AppSpec.files(AppFiles.folder(...)) or Vaas.Builder.fileRoots");
         }
@@ -115,7 +115,7 @@ final class UnixSockets {
         }
         Path real = files.realPath(appPath);
         if (real.getFileSystem() != FileSystems.getDefault()) {
-            throw new SecurityException("app '" + context.app() + "' has its files in memory, where no Unix domain "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' has its files in memory, where no Unix domain "
                     + "socket can be ('" + path + "'): the host gives it a folder root with "
                     + "AppSpec.files(AppFiles.folder(...)) for that");
         }

@@ -35,7 +35,7 @@ public final class VirtualClassLoading {
             delegates = l instanceof ContextCarrier carrier && carrier.appContext() == context;
         }
         if (!delegates) {
-            throw new SecurityException("app '" + context.app() + "': class loader " + self.getClass().getName()
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "': class loader " + self.getClass().getName()
                     + " does not delegate to the app's own loader, so the classes it defines could not run as the "
                     + "app's; create it with the app's loader as its parent (getClass().getClassLoader())");
         }
@@ -73,7 +73,7 @@ public final class VirtualClassLoading {
             if (allowedBy != null) {
                 Violation v = new Violation(caller.getName(), "(run time)", -1, Members.describe(owner, name, desc, false),
                         allowedBy);
-                throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " uses " + v.api()
+                throw new io.vaas.api.PolicyDenial("app '" + context.app() + "': " + caller.getName() + " uses " + v.api()
                         + ", which the app's permissions do not allow; " + v.remedy());
             }
         }

@@ -66,7 +66,7 @@ public final class VirtualLoaders {
     public static void setContextClassLoader(Thread thread, ClassLoader loader, Class<?> caller) {
         AppContext context = AppContext.of(caller);
         if (loader != null && !isApps(loader, context)) {
-            throw new SecurityException("app '" + context.app() + "' may not make " + loader + " the context class "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not make " + loader + " the context class "
                     + "loader of thread '" + thread.getName() + "': only the app's own loader, one it made, or null "
                     + "(the JDK's) can be");
         }
@@ -75,7 +75,7 @@ public final class VirtualLoaders {
             return;
         }
         if (thread != Thread.currentThread()) {
-            throw new SecurityException("app '" + context.app() + "' may not set the context class loader of thread '"
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not set the context class loader of thread '"
                     + thread.getName() + "': it is not one of the app's threads (the app may set it on its own "
                     + "threads, or on the thread running its code)");
         }

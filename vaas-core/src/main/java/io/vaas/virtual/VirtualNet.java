@@ -115,7 +115,7 @@ public final class VirtualNet {
     private static void checkLookup(String host, Class<?> caller) {
         AppContext context = AppContext.of(caller);
         if (!context.netAllowlist().allowsLookup(host)) {
-            throw new SecurityException("app '" + context.app() + "' may not look up '" + host + "': its "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not look up '" + host + "': its "
                     + "'net:connect' permission allows " + context.netAllowlist() + ", and only names it lists are "
                     + "resolved (a lookup reaches the network; list the host as \"net:connect=host:port\" in "
                     + "\"permissions\" of vaas.json)");
@@ -375,7 +375,7 @@ public final class VirtualNet {
             return;
         }
         if (client.followRedirects() != HttpClient.Redirect.NEVER) {
-            throw new SecurityException("app '" + context.app() + "' " + doing + " an HttpClient that follows "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' " + doing + " an HttpClient that follows "
                     + "redirects (" + client.followRedirects() + "): a redirect could lead to a host its "
                     + "'net:connect' allowlist (" + context.netAllowlist() + ") does not name; build the client with "
                     + "followRedirects(HttpClient.Redirect.NEVER) and send to the Location yourself");
@@ -386,7 +386,7 @@ public final class VirtualNet {
         }
         ProxySelector proxies = selector.get();
         if (uri == null || !isJdk(proxies)) {
-            throw new SecurityException("app '" + context.app() + "' " + doing + " an HttpClient whose proxy "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' " + doing + " an HttpClient whose proxy "
                     + "selector (" + proxies.getClass().getName() + ") " + (uri == null ? "is not checked for "
                     + "WebSockets" : "is its own: the client asks it again at each connection, after any check")
                     + "; under its 'net:connect' allowlist (" + context.netAllowlist() + ") use "
@@ -402,7 +402,7 @@ public final class VirtualNet {
                                                   Class<?> caller) {
         AppContext context = AppContext.of(caller);
         if (follow && !context.netAllowlist().allowsAny()) {
-            throw new SecurityException("app '" + context.app() + "' asked " + connection.getURL() + " to follow "
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' asked " + connection.getURL() + " to follow "
                     + "redirects: a redirect could lead to a host its 'net:connect' allowlist (" + context.netAllowlist()
                     + ") does not name; read the 3xx response's Location and open it yourself");
         }

@@ -49,7 +49,7 @@ public final class VirtualReflection {
         // Decided once per JDK method and app: the descriptor building and lookups cost more than the call.
         Object decision = context.reflectionDecisions().computeIfAbsent(m, k -> decide((Method) k, context));
         if (decision instanceof String denial) {
-            throw new SecurityException(denial);
+            throw new io.vaas.api.PolicyDenial(denial);
         }
         if (decision == ALLOWED) {
             return new Object[] {m, target, args};
@@ -135,7 +135,7 @@ public final class VirtualReflection {
                 case Rule.Substitute sub -> {
                     return new Object[] {substitute(rule), null, withReceiver(op, receiver, given)};
                 }
-                default -> throw new SecurityException(notReflectively(AppContext.of(caller), op.getDeclaringClass(),
+                default -> throw new io.vaas.api.PolicyDenial(notReflectively(AppContext.of(caller), op.getDeclaringClass(),
                         op.getName(), Type.getMethodDescriptor(op)));
             }
         } catch (RuntimeException | Error e) {
@@ -441,7 +441,7 @@ public final class VirtualReflection {
         Class<?> owner = declaringOf(refc, name, desc, true);
         AppContext context = AppContext.of(caller);
         if (ruleOf(owner, name, desc) != null) {
-            throw new SecurityException("app '" + context.app() + "' asked for a VarHandle on " + io.vaas.rewrite.Members
+            throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' asked for a VarHandle on " + io.vaas.rewrite.Members
                     .describe(Type.getInternalName(owner), name, desc, true) + ", which the app reaches as its own "
                     + "version only by reading the field directly: read it directly");
         }
@@ -452,7 +452,7 @@ public final class VirtualReflection {
     private static void refuseRuled(Class<?> refc, String name, String desc, Class<?> caller) {
         Class<?> owner = declaringOf(refc, name, desc, false);
         if (isJdk(owner) && ruleOf(owner, name, desc) != null) {
-            throw new SecurityException(notReflectively(AppContext.of(caller), owner, name, desc));
+            throw new io.vaas.api.PolicyDenial(notReflectively(AppContext.of(caller), owner, name, desc));
         }
     }
 
@@ -537,7 +537,7 @@ public final class VirtualReflection {
         if (context.policy() != null && context.policy().granted().contains("reflection")) {
             return;
         }
-        throw new SecurityException("app '" + context.app() + "': " + caller.getName() + " called setAccessible on "
+        throw new io.vaas.api.PolicyDenial("app '" + context.app() + "': " + caller.getName() + " called setAccessible on "
                 + describe(member) + ", which is not one of the app's own classes; permission 'reflection' allows "
                 + "it (add it to \"permissions\" in vaas.json)");
     }
@@ -572,17 +572,17 @@ public final class VirtualReflection {
         Class<?> owner = declaringOf(refc, name, desc, field);
         String denial = denial(context, refc, owner, name, desc, field);
         if (denial != null) {
-            throw new SecurityException(denial);
+            throw new io.vaas.api.PolicyDenial(denial);
         }
         if (owner == java.io.ObjectInputStream.class && name.equals("<init>")) {
             // A stream made by reflection would not get the app's deserialization filter (VirtualSerialization).
-            throw new SecurityException(notReflectively(context, owner, name, desc));
+            throw new io.vaas.api.PolicyDenial(notReflectively(context, owner, name, desc));
         }
         if (!field && isJdk(owner) && RULES.find(Type.getInternalName(owner), name, desc) instanceof Rule r
                 && (r.action() instanceof Rule.Factory || r.action() instanceof Rule.Extend)) {
             // A reflective constructor call makes the JDK's object, which would open the host's file or socket,
             // or run the app's tasks on threads that are not its own.
-            throw new SecurityException(notReflectively(context, owner, name, desc));
+            throw new io.vaas.api.PolicyDenial(notReflectively(context, owner, name, desc));
         }
     }
 
@@ -670,7 +670,7 @@ public final class VirtualReflection {
             case Rule.Substitute sub -> {
                 return performHandle(lookup, owner, name, desc, caller);
             }
-            default -> throw new SecurityException(notReflectively(context, owner, name, desc));
+            default -> throw new io.vaas.api.PolicyDenial(notReflectively(context, owner, name, desc));
         }
     }
 

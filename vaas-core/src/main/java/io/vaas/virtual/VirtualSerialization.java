@@ -107,7 +107,7 @@ public final class VirtualSerialization {
                 c = c.getComponentType();
             }
             if (c != null && !c.isPrimitive() && !mayRead(c)) {
-                throw new SecurityException("app '" + app + "' read a " + c.getName() + " from an ObjectInputStream: "
+                throw new io.vaas.api.PolicyDenial("app '" + app + "' read a " + c.getName() + " from an ObjectInputStream: "
                         + "apps deserialize their own classes and JDK value classes (strings, numbers, dates and "
                         + "times, collections, exceptions) only; no permission allows others");
             }

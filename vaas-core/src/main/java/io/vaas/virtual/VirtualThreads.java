@@ -53,7 +53,7 @@ public final class VirtualThreads {
         if (thread.getState() == Thread.State.NEW || context.threads().owns(thread)) {
             return thread;
         }
-        throw new SecurityException("app '" + context.app() + "' may not call Thread." + what + " on thread '"
+        throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not call Thread." + what + " on thread '"
                 + thread.getName() + "': it is not one of the app's threads (threads the app starts are its own; a "
                 + "call runs on its caller's thread, which the app must leave as it found it)");
     }

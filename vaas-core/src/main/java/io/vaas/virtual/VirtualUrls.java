@@ -27,7 +27,7 @@ public final class VirtualUrls {
         return switch (kind(url, caller)) {
             case OWN -> url.openConnection();
             case NETWORK -> confine(url.openConnection(), caller);
-            case FILE -> throw new SecurityException("app '" + AppContext.of(caller).app() + "' opened a connection "
+            case FILE -> throw new io.vaas.api.PolicyDenial("app '" + AppContext.of(caller).app() + "' opened a connection "
                     + "to " + url + ": file: URLs only open as streams (URL.openStream), or use java.nio.file.Files");
         };
     }
@@ -131,7 +131,7 @@ public final class VirtualUrls {
      */
     private static void refuseHandler(java.net.URLStreamHandler handler, String url, Class<?> caller) {
         if (handler != null) {
-            throw new SecurityException("app '" + AppContext.of(caller).app() + "' made URL " + url + " with a "
+            throw new io.vaas.api.PolicyDenial("app '" + AppContext.of(caller).app() + "' made URL " + url + " with a "
                     + "URLStreamHandler of its own (" + handler.getClass().getName() + "): URLs an app makes use the "
                     + "container's handler, which never looks host names up; no permission allows others (open the "
                     + "resource with the app's own code instead)");
@@ -163,7 +163,7 @@ public final class VirtualUrls {
                 context.requirePermission("files:read", "URL.openStream of " + url);
                 return Kind.FILE;
             }
-            default -> throw new SecurityException("app '" + context.app() + "' may not open " + url + ": " + protocol
+            default -> throw new io.vaas.api.PolicyDenial("app '" + context.app() + "' may not open " + url + ": " + protocol
                     + ": URLs reach what the container cannot confine; no permission allows it (use java.nio.file "
                     + "for the app's files, http(s) with net:connect for the network)");
         }
