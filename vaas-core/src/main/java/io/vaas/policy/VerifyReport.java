@@ -51,7 +51,7 @@ public record VerifyReport(String app, String location, List<String> granted, in
         long inClasses = violations.stream().map(Violation::className).distinct().count();
         return "app '" + app + "': " + violations.size() + " reference(s) in " + inClasses + " of " + classes
                 + " classes use JDK members its permissions " + granted + " do not allow; each throws "
-                + "SecurityException when reached" + (wouldNeed().isEmpty() ? "" : "; permissions that would allow "
+                + "PolicyDenial when reached" + (wouldNeed().isEmpty() ? "" : "; permissions that would allow "
                 + "some: " + wouldNeed());
     }
 
