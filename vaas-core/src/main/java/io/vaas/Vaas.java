@@ -636,14 +636,40 @@ public final class Vaas implements AutoCloseable {
         return List.copyOf(deployFailures);
     }
 
-    /** The last failure to load app {@code name} that no deploy of it has made good since, if any. */
+    /**
+     * The last failure to load app {@code name} that no deploy of it has made good since, if any. A failure that came
+     * before the app's name could be read (a malformed {@code vaas.json}) counts for the name of its folder, or of its
+     * jar without {@code .jar}.
+     */
     public Optional<AppLoadException> loadFailure(String name) {
         for (AppLoadException f : deployFailures) {
             if (name.equals(f.app())) {
                 return Optional.of(f);
             }
         }
+        for (AppLoadException f : deployFailures) {
+            if (f.app() == null && name.equals(baseName(f.location()))) {
+                return Optional.of(f);
+            }
+        }
         return Optional.empty();
+    }
+
+    /** The last element of a location, without {@code .jar}; null when there is none. */
+    private static String baseName(String location) {
+        if (location == null) {
+            return null;
+        }
+        String l = location.replace('\\', '/');
+        // The descriptor may be named itself: folder/vaas.json, app.jar!/vaas.json.
+        if (l.endsWith("vaas.json")) {
+            l = l.substring(0, l.length() - "vaas.json".length());
+        }
+        while (l.endsWith("/") || l.endsWith("!")) {
+            l = l.substring(0, l.length() - 1);
+        }
+        String last = l.substring(l.lastIndexOf('/') + 1);
+        return last.endsWith(".jar") ? last.substring(0, last.length() - 4) : last;
     }
 
     /** Keeps the latest failure per source, for {@link #deployFailures()} and {@link #loadFailure}. */

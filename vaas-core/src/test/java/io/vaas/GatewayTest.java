@@ -124,6 +124,18 @@ class GatewayTest {
         assertThat(notLoaded.body()).contains("app 'broken' could not be loaded").contains("no database")
                 .doesNotContain(brokenDir.toString()).doesNotContain("broken.jar");
 
+        // A malformed vaas.json: the name was never read, so the failure counts for the folder's name.
+        Path garbled = GuestApp.withDescriptor("{\"name\": \"garbled\", ").source("g.G", """
+                package g;
+                public class G { }
+                """).writeFolder(java.nio.file.Files.createTempDirectory("g").resolve("garbled"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vaas.deploy(AppSpec.of(garbled)))
+                .isInstanceOf(AppLoadException.class).hasMessageContaining("malformed JSON");
+        HttpResponse<String> garbledAnswer = send(HttpRequest.newBuilder(at("/garbled/x")));
+        assertThat(garbledAnswer.statusCode()).isEqualTo(503);
+        assertThat(garbledAnswer.body()).contains("app 'garbled' could not be loaded").contains("malformed JSON")
+                .doesNotContain(garbled.toString());
+
         // The neighbour is fine.
         assertThat(send(HttpRequest.newBuilder(at("/calc/text"))).body()).isEqualTo("plain");
     }
