@@ -178,13 +178,23 @@ public final class AllowlistParser {
         if (params.equals("*")) {
             return new MemberPattern(name, "*");
         }
+        return new MemberPattern(name, parameterDescriptor(params, where));
+    }
+
+    /**
+     * The JVM descriptor of a parameter list written as Java types ({@code "java.lang.String, int[]"} →
+     * {@code "(Ljava/lang/String;[I)"}), as the allowlist grammar writes them.
+     *
+     * @throws AllowlistException naming {@code where} when a type is not fully qualified
+     */
+    public static String parameterDescriptor(String params, String where) {
         StringBuilder desc = new StringBuilder("(");
         if (!params.isEmpty()) {
             for (String p : params.split(",")) {
                 desc.append(descriptor(p.strip(), where));
             }
         }
-        return new MemberPattern(name, desc.append(')').toString());
+        return desc.append(')').toString();
     }
 
     private static String descriptor(String type, String where) {

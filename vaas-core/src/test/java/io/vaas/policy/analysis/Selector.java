@@ -49,7 +49,7 @@ record Selector(String text, String owner, OwnerKind ownerKind, boolean subtypes
             }
             name = member.substring(0, member.indexOf('('));
             String ps = member.substring(member.indexOf('(') + 1, member.length() - 1).strip();
-            params = ps.equals("*") ? "*" : descriptorParams(ps, where);
+            params = ps.equals("*") ? "*" : io.vaas.policy.AllowlistParser.parameterDescriptor(ps, where);
         } else {
             name = member;
             params = null;
@@ -92,42 +92,6 @@ record Selector(String text, String owner, OwnerKind ownerKind, boolean subtypes
     @Override
     public String toString() {
         return text;
-    }
-
-    private static String descriptorParams(String ps, String where) {
-        StringBuilder d = new StringBuilder("(");
-        if (!ps.isEmpty()) {
-            for (String p : ps.split(",")) {
-                d.append(descriptor(p.strip(), where));
-            }
-        }
-        return d.append(')').toString();
-    }
-
-    static String descriptor(String type, String where) {
-        int dims = 0;
-        String t = type;
-        while (t.endsWith("[]")) {
-            dims++;
-            t = t.substring(0, t.length() - 2).strip();
-        }
-        String base = switch (t) {
-            case "int" -> "I";
-            case "long" -> "J";
-            case "boolean" -> "Z";
-            case "byte" -> "B";
-            case "char" -> "C";
-            case "short" -> "S";
-            case "float" -> "F";
-            case "double" -> "D";
-            default -> {
-                if (!t.contains(".")) {
-                    throw new IllegalArgumentException(where + ": type '" + t + "' must be fully qualified");
-                }
-                yield "L" + t.replace('.', '/') + ";";
-            }
-        };
-        return "[".repeat(dims) + base;
     }
 
     /** Reads {@code selector : reason} lines (comments start with '#'); every line needs its reason. */
